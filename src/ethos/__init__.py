@@ -1,0 +1,4 @@
+"""Ethos: an AI ethics accountability system."""
+
+__version__ = "0.1.0"
+__all__ = ["__version__"]

@@ -1,0 +1,44 @@
+"""Domain exceptions: the only errors the CLI and the web turn into exits and 4xx answers.
+
+Each carries a message meant for a person: it names what is wrong and where, and never
+contains raw personal data.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "ConflictError",
+    "ContentError",
+    "EthosError",
+    "InvalidInputError",
+    "NotFoundError",
+    "SchemaOutdatedError",
+]
+
+
+class EthosError(Exception):
+    """Base of every error Ethos reports to a user."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class InvalidInputError(EthosError):
+    """The input is malformed or out of range (a score of 7, an unknown role...)."""
+
+
+class NotFoundError(EthosError):
+    """A referenced record (project, member, item, version) does not exist."""
+
+
+class ConflictError(EthosError):
+    """The request is well formed but the current state forbids it."""
+
+
+class ContentError(EthosError):
+    """A content file (questionnaire, catalogue...) is malformed or was altered."""
+
+
+class SchemaOutdatedError(EthosError):
+    """The database schema is not at the revision this version of Ethos expects."""

@@ -1,0 +1,77 @@
+"""Engines for SQLite (the default) and PostgreSQL, and the schema-revision check."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from ethos.domain.errors import InvalidInputError
+
+__all__ = ["DEFAULT_DB_ENV", "default_database_url", "make_engine"]
+
+DEFAULT_DB_ENV = "ETHOS_DATABASE_URL"
+
+
+def default_database_url() -> str:
+    """``$ETHOS_DATABASE_URL``, else an SQLite file under ``$ETHOS_HOME`` or the XDG data dir.
+
+    The file is ``$ETHOS_HOME/ethos.sqlite3`` when ``ETHOS_HOME`` is set, otherwise
+    ``${XDG_DATA_HOME:-~/.local/share}/ethos/ethos.sqlite3``.
+    """
+    if url := os.environ.get(DEFAULT_DB_ENV):
+        return url
+    if home := os.environ.get("ETHOS_HOME"):
+        base = Path(home)
+    else:
+        xdg = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+        base = Path(xdg) / "ethos"
+    return f"sqlite:///{base / 'ethos.sqlite3'}"
+
+
+def make_engine(url: str) -> Engine:
+    """Create an engine for ``url``.
+
+    SQLite files get WAL journaling, foreign keys, a busy timeout and ``BEGIN IMMEDIATE``
+    transactions (so concurrent writers queue instead of failing); their folder is created.
+    ``postgresql://`` URLs use the psycopg 3 driver.
+    """
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise InvalidInputError(f"--db: {url!r} is not a database URL") from None
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database or ""
+        if database and database != ":memory:" and not database.startswith("file:"):
+            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(parsed)
+        _configure_sqlite(engine)
+        return engine
+    try:
+        return create_engine(parsed, pool_pre_ping=True)
+    except ImportError as exc:
+        raise InvalidInputError(
+            f"--db: no driver for {parsed.drivername} ({exc.name} is not installed; "
+            "install Ethos with the 'postgres' extra)"
+        ) from None
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

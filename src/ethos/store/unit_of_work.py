@@ -1,0 +1,107 @@
+"""The store and its unit of work: one transaction per use case, with its audit events."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from ethos.domain.audit import AuditEvent, new_event
+from ethos.domain.errors import ConflictError
+from ethos.store.engine import make_engine
+from ethos.store.repositories import (
+    AnswerRepository,
+    AuditRepository,
+    ConsensusRepository,
+    MemberRepository,
+    ProjectRepository,
+    QuestionnaireUseRepository,
+)
+from ethos.store.schema import require_current_schema, upgrade
+
+__all__ = ["Store", "UnitOfWork"]
+
+
+class UnitOfWork:
+    """Repositories sharing one transaction, and the audit trail it appends to."""
+
+    def __init__(self, session: Session) -> None:
+        self.projects = ProjectRepository(session)
+        self.members = MemberRepository(session)
+        self.answers = AnswerRepository(session)
+        self.consensus = ConsensusRepository(session)
+        self.questionnaire_uses = QuestionnaireUseRepository(session)
+        self.audit = AuditRepository(session)
+        self._locked = False
+
+    def record(
+        self,
+        *,
+        at: datetime,
+        actor: str,
+        action: str,
+        subject: str,
+        payload: Mapping[str, Any],
+    ) -> AuditEvent:
+        """Append an event to the chain within this transaction."""
+        if not self._locked:
+            self.audit.lock_for_append()
+            self._locked = True
+        event = new_event(
+            previous=self.audit.last(),
+            occurred_at=at.isoformat(timespec="microseconds"),
+            actor=actor,
+            action=action,
+            subject=subject,
+            payload=payload,
+        )
+        self.audit.append(event)
+        return event
+
+
+class Store:
+    """A database Ethos keeps its records in."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    @classmethod
+    def open(cls, url: str) -> Store:
+        """Connect to ``url`` (nothing is created until :meth:`upgrade`)."""
+        return cls(make_engine(url))
+
+    @property
+    def url(self) -> str:
+        """The database URL with any password hidden."""
+        return self.engine.url.render_as_string(hide_password=True)
+
+    def upgrade(self) -> None:
+        """Run migrations up to the newest revision."""
+        upgrade(self.engine)
+
+    def require_current_schema(self) -> None:
+        """Refuse to work on a database that was not upgraded."""
+        require_current_schema(self.engine)
+
+    @contextmanager
+    def unit_of_work(self) -> Iterator[UnitOfWork]:
+        """A transaction: committed when the block ends, rolled back if it raises."""
+        try:
+            with self._sessions() as session, session.begin():
+                yield UnitOfWork(session)
+        except IntegrityError as exc:
+            constraint = getattr(getattr(exc.orig, "diag", None), "constraint_name", None)
+            detail = f" ({constraint})" if constraint else ""
+            raise ConflictError(
+                f"the change conflicts with a record written at the same time{detail}; try again"
+            ) from None
+
+    def dispose(self) -> None:
+        """Close pooled connections."""
+        self.engine.dispose()

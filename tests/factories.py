@@ -1,0 +1,72 @@
+"""Builders of test objects: sensible defaults, any field overridable."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ethos.domain.projects import Member, Role
+from ethos.domain.questionnaire import Questionnaire
+
+ALL_ROLES = ["technical", "business", "ethics"]
+
+
+def text(en: str) -> dict[str, str]:
+    return {"en": en, "ko": f"{en} (한국어)"}
+
+
+def item_data(item_id: str, dimension: str, roles: list[str] | None = None, **overrides: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "id": item_id,
+        "dimension": dimension,
+        "aspect": item_id.replace("-", "_"),
+        "text": text(f"How exposed is the project on {item_id}?"),
+        "anchors": {1: text("little"), 3: text("some"), 5: text("much")},
+        "roles": roles if roles is not None else list(ALL_ROLES),
+        "frameworks": ["eu-ai-act:art-9"],
+    }
+    data.update(overrides)
+    return data
+
+
+def questionnaire_data(**overrides: Any) -> dict[str, Any]:
+    """A small questionnaire: two dimensions, four items, as raw YAML data."""
+    data: dict[str, Any] = {
+        "schema": "ethos.questionnaire/1",
+        "id": "test-q",
+        "version": 1,
+        "released": "2026-01-01",
+        "title": text("Test questionnaire"),
+        "description": text("For tests."),
+        "dimensions": [
+            {"id": "fairness", "title": text("Fairness"), "explanation": text("Groups.")},
+            {"id": "safety", "title": text("Safety"), "explanation": text("Harm.")},
+        ],
+        "items": [
+            item_data("fair-a", "fairness"),
+            item_data("fair-b", "fairness", ["technical", "ethics"]),
+            item_data("safe-a", "safety"),
+            item_data("safe-b", "safety", ["business"]),
+        ],
+    }
+    data.update(overrides)
+    return data
+
+
+def make_questionnaire(**overrides: Any) -> Questionnaire:
+    return Questionnaire.model_validate(questionnaire_data(**overrides))
+
+
+def make_member(member_id: int, role: str, project_id: int = 1) -> Member:
+    return Member(id=member_id, project_id=project_id, name=f"member {member_id}", role=Role(role))
+
+
+def write_questionnaire(root: Path, data: dict[str, Any]) -> Path:
+    """Write ``data`` where a :class:`QuestionnaireLibrary` rooted at ``root`` finds it."""
+    path = root / data["id"] / f"v{data['version']}.yaml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.safe_dump(copy.deepcopy(data), allow_unicode=True), encoding="utf-8")
+    return path
