@@ -29,7 +29,9 @@ def chain(n: int = 5) -> list[AuditEvent]:
 
 def test_hash_is_sha256_over_the_canonical_encoding() -> None:
     first = chain(1)[0]
-    payload = json.dumps({"n": 0, "note": "한국어 note"}, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    payload = json.dumps(
+        {"n": 0, "note": "한국어 note"}, sort_keys=True, separators=(",", ":"), ensure_ascii=False
+    )
     assert first.payload == payload
     assert first.payload_digest == hashlib.sha256(payload.encode()).hexdigest()
     fields = {

@@ -8,8 +8,12 @@ from tests.factories import make_member
 
 
 def test_parse_enum_names_the_field_and_the_allowed_values() -> None:
-    assert parse_enum(ProjectType, "applied_research", field="--type") is ProjectType.APPLIED_RESEARCH
-    with pytest.raises(InvalidInputError, match=r"--role: 'lawyer' is not one of: technical, business, ethics"):
+    assert (
+        parse_enum(ProjectType, "applied_research", field="--type") is ProjectType.APPLIED_RESEARCH
+    )
+    with pytest.raises(
+        InvalidInputError, match=r"--role: 'lawyer' is not one of: technical, business, ethics"
+    ):
         parse_enum(Role, "lawyer", field="--role")
 
 

@@ -25,7 +25,7 @@ def test_migrations_build_exactly_the_declared_tables(store: Store) -> None:
 
 def test_an_unmigrated_database_is_refused_with_the_fix(tmp_path: Path) -> None:
     store = Store.open(f"sqlite:///{tmp_path / 'new' / 'x.sqlite3'}")
-    with pytest.raises(SchemaOutdatedError, match="is empty.*run `ethos db upgrade`"):
+    with pytest.raises(SchemaOutdatedError, match=r"is empty.*run `ethos db upgrade`"):
         store.require_current_schema()
     store.upgrade()
     store.require_current_schema()
@@ -42,7 +42,7 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys(sqlite_url: str) -> None:
 
 
 def test_foreign_keys_are_enforced(store: Store) -> None:
-    with pytest.raises(Exception, match="(?i)foreign key"), store.engine.begin() as conn:
+    with pytest.raises(Exception, match=r"(?i)foreign key"), store.engine.begin() as conn:
         conn.execute(
             text(
                 "INSERT INTO members (project_id, name, role, created_at) "
@@ -60,7 +60,7 @@ def test_scores_outside_one_to_five_are_refused_by_the_database(store: Store) ->
                 "('p', '', '', 'basic_research', 'planning', 't', CURRENT_TIMESTAMP, 'q', 1)"
             )
         )
-    with pytest.raises(Exception, match="(?i)check"), store.engine.begin() as conn:
+    with pytest.raises(Exception, match=r"(?i)check"), store.engine.begin() as conn:
         conn.execute(
             text(
                 "INSERT INTO consensus (project_id, questionnaire_id, questionnaire_version, "

@@ -1,0 +1,5 @@
+"""``python -m ethos`` runs the command line."""
+
+from ethos.cli.main import run
+
+run()

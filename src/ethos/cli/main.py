@@ -1,0 +1,29 @@
+"""Entry point of the ``ethos`` command."""
+
+from __future__ import annotations
+
+from ethos.cli.app import app
+from ethos.cli.audit import audit_app
+from ethos.cli.db import db_app
+from ethos.cli.demo import demo_command
+from ethos.cli.projects import member_app, project_app
+from ethos.cli.questionnaire import questionnaire_app
+from ethos.cli.stage1 import answer, consensus, profile, stage1_app
+
+__all__ = ["app", "run"]
+
+app.add_typer(db_app, name="db")
+app.add_typer(project_app, name="project")
+app.add_typer(member_app, name="member")
+app.add_typer(questionnaire_app, name="questionnaire")
+app.add_typer(stage1_app, name="stage1")
+app.add_typer(audit_app, name="audit")
+app.command("answer")(answer)
+app.command("consensus")(consensus)
+app.command("profile")(profile)
+app.command("demo")(demo_command)
+
+
+def run() -> None:
+    """Run the command line."""
+    app()

@@ -1,0 +1,62 @@
+"""Reading content files: YAML parsed safely, schema errors named by file, entry and field."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from ethos.domain.errors import ContentError
+
+__all__ = ["describe_validation_error", "load_model", "read_yaml"]
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def read_yaml(path: Path) -> Any:
+    """Parse ``path`` as YAML, raising :class:`ContentError` naming the file and position."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ContentError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    except UnicodeDecodeError:
+        raise ContentError(f"{path}: is not UTF-8 text") from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or "malformed"
+        raise ContentError(f"{path}: not valid YAML{where}: {problem}") from None
+
+
+def describe_validation_error(path: Path, data: Any, error: ValidationError) -> str:
+    """Turn a pydantic error into lines naming the file, the entry (by its id) and the field."""
+    lines = []
+    for detail in error.errors():
+        loc = list(detail["loc"])
+        entry = ""
+        if len(loc) >= 2 and isinstance(loc[0], str) and isinstance(loc[1], int):
+            collection = data.get(loc[0]) if isinstance(data, dict) else None
+            raw = collection[loc[1]] if isinstance(collection, list) else None
+            ident = raw.get("id") if isinstance(raw, dict) else None
+            singular = loc[0][:-1] if loc[0].endswith("s") else loc[0]
+            entry = f"{singular} {ident!r} ({loc[0]}[{loc[1]}])" if ident else f"{loc[0]}[{loc[1]}]"
+            loc = loc[2:]
+        field = ".".join(str(part) for part in loc) or "(whole entry)"
+        where = f"{entry}, field {field}" if entry else f"field {field}"
+        lines.append(f"{path}: {where}: {detail['msg']}")
+    return "\n".join(lines)
+
+
+def load_model(path: Path, model: type[M]) -> M:
+    """Read ``path`` and validate it as ``model``; errors name file, entry and field."""
+    data = read_yaml(path)
+    if not isinstance(data, dict):
+        raise ContentError(f"{path}: expected a mapping at the top level")
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise ContentError(describe_validation_error(path, data, exc)) from None

@@ -1,0 +1,47 @@
+"""What every use case needs: the store, the content, who is acting, and the clock."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from ethos.domain.errors import NotFoundError
+from ethos.domain.projects import Member, Project
+from ethos.knowledge.questionnaires import QuestionnaireLibrary
+from ethos.store.unit_of_work import Store, UnitOfWork
+
+__all__ = ["ServiceContext", "resolve_member", "resolve_project", "utc_now"]
+
+
+def utc_now() -> datetime:
+    """The current time in UTC."""
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class ServiceContext:
+    """Dependencies of the use cases; the CLI and the web app each build one."""
+
+    store: Store
+    actor: str
+    questionnaires: QuestionnaireLibrary = field(default_factory=QuestionnaireLibrary)
+    clock: Callable[[], datetime] = utc_now
+
+
+def resolve_project(uow: UnitOfWork, ref: str | int) -> Project:
+    """Find a project by numeric id or by exact name."""
+    text = str(ref).strip()
+    project = uow.projects.get(int(text)) if text.isdigit() else uow.projects.by_name(text)
+    if project is None:
+        raise NotFoundError(f"project {text!r} not found (give its id or exact name)")
+    return project
+
+
+def resolve_member(uow: UnitOfWork, project: Project, ref: str | int) -> Member:
+    """Find a member of ``project``'s task force by numeric id or by exact name."""
+    text = str(ref).strip()
+    for member in uow.members.of_project(project.id):
+        if (text.isdigit() and member.id == int(text)) or member.name == text:
+            return member
+    raise NotFoundError(f"member {text!r} is not on the task force of project {project.name!r}")

@@ -1,0 +1,286 @@
+"""Stage 1 use cases: answers, consensus, the profile, and closing the stage."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ethos.domain.errors import ConflictError, ContentError, InvalidInputError
+from ethos.domain.profile import Answer, Consensus, Profile, compute_profile
+from ethos.domain.projects import Member, Project
+from ethos.domain.questionnaire import SCORE_MAX, SCORE_MIN, Questionnaire
+from ethos.services.context import ServiceContext, resolve_member, resolve_project
+from ethos.store.unit_of_work import UnitOfWork
+
+__all__ = [
+    "ProfileView",
+    "SheetEntry",
+    "close_stage1",
+    "parse_answer_sheet",
+    "pin_questionnaire",
+    "project_questionnaire",
+    "record_consensus",
+    "reopen_stage1",
+    "stage1_profile",
+    "submit_answers",
+]
+
+_MAX_COMMENT = 4000
+
+
+@dataclass(frozen=True, slots=True)
+class SheetEntry:
+    """One line of an answer sheet before it is checked against a questionnaire."""
+
+    item_id: str
+    score: int
+    comment: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileView:
+    """A profile with what is needed to present it."""
+
+    project: Project
+    members: list[Member]
+    questionnaire: Questionnaire
+    profile: Profile
+
+
+def _score(value: object, *, where: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidInputError(f"{where}: score {value!r} is not a whole number from 1 to 5")
+    if not SCORE_MIN <= value <= SCORE_MAX:
+        raise InvalidInputError(f"{where}: score {value} is outside {SCORE_MIN}-{SCORE_MAX}")
+    return value
+
+
+def _comment(value: object, *, where: str) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise InvalidInputError(f"{where}: comment must be text")
+    if len(value) > _MAX_COMMENT:
+        raise InvalidInputError(f"{where}: comment longer than {_MAX_COMMENT} characters")
+    return value.strip()
+
+
+def parse_answer_sheet(data: Any) -> list[SheetEntry]:
+    """Read an answer sheet: a mapping of item id to a score, or to ``{score, comment}``.
+
+    The mapping may also sit under a top-level ``answers`` key.
+    """
+    if isinstance(data, Mapping) and isinstance(data.get("answers"), Mapping):
+        data = data["answers"]
+    if not isinstance(data, Mapping) or not data:
+        raise InvalidInputError("expected a non-empty mapping of item id to score (1-5)")
+    entries = []
+    for key, value in data.items():
+        where = f"item {key!r}"
+        if not isinstance(key, str):
+            raise InvalidInputError(f"{where}: item ids are text")
+        if isinstance(value, Mapping):
+            unknown = set(value) - {"score", "comment"}
+            if unknown:
+                raise InvalidInputError(f"{where}: unknown field(s) {sorted(map(str, unknown))}")
+            if "score" not in value:
+                raise InvalidInputError(f"{where}: field score is missing")
+            entries.append(
+                SheetEntry(
+                    key,
+                    _score(value["score"], where=where),
+                    _comment(value.get("comment"), where=where),
+                )
+            )
+        else:
+            entries.append(SheetEntry(key, _score(value, where=where)))
+    return entries
+
+
+def project_questionnaire(ctx: ServiceContext, uow: UnitOfWork, project: Project) -> Questionnaire:
+    """The questionnaire version the project is on, refused if it changed after use."""
+    questionnaire = ctx.questionnaires.get(project.questionnaire_id, project.questionnaire_version)
+    recorded = uow.questionnaire_uses.digest(questionnaire.id, questionnaire.version)
+    if recorded is not None and recorded != questionnaire.digest():
+        raise ContentError(
+            f"questionnaire {questionnaire.id!r} version {questionnaire.version} was edited after "
+            "answers referenced it; restore the file and publish the change as a new version "
+            "with a migration map"
+        )
+    return questionnaire
+
+
+def pin_questionnaire(ctx: ServiceContext, uow: UnitOfWork, questionnaire: Questionnaire) -> None:
+    """Record the version's digest the first time answers reference it."""
+    if uow.questionnaire_uses.digest(questionnaire.id, questionnaire.version) is not None:
+        return
+    now = ctx.clock()
+    digest = questionnaire.digest()
+    uow.questionnaire_uses.record(questionnaire.id, questionnaire.version, digest, now)
+    uow.record(
+        at=now,
+        actor=ctx.actor,
+        action="questionnaire.pinned",
+        subject=f"questionnaire:{questionnaire.id}:v{questionnaire.version}",
+        payload={"digest": digest},
+    )
+
+
+def _require_open(project: Project) -> None:
+    if project.stage1_closed_at is not None:
+        raise ConflictError(
+            f"stage 1 of {project.name!r} is closed; reopen it with `ethos stage1 reopen` first"
+        )
+
+
+def submit_answers(
+    ctx: ServiceContext, project_ref: str | int, *, member: str | int, entries: list[SheetEntry]
+) -> int:
+    """Store a member's answers (all or nothing); return how many were stored."""
+    now = ctx.clock()
+    with ctx.store.unit_of_work() as uow:
+        project = resolve_project(uow, project_ref)
+        _require_open(project)
+        who = resolve_member(uow, project, member)
+        questionnaire = project_questionnaire(ctx, uow, project)
+        known = {i.id for i in questionnaire.items}
+        unknown = [e.item_id for e in entries if e.item_id not in known]
+        if unknown:
+            raise InvalidInputError(
+                f"unknown item(s) for questionnaire {questionnaire.id!r} version "
+                f"{questionnaire.version}: {', '.join(unknown)}"
+            )
+        pin_questionnaire(ctx, uow, questionnaire)
+        changed: dict[str, dict[str, Any]] = {}
+        for entry in entries:
+            answer = Answer(who.id, entry.item_id, entry.score, entry.comment)
+            previous = uow.answers.put(
+                project.id, questionnaire.id, questionnaire.version, answer, now
+            )
+            changed[entry.item_id] = {"score": entry.score, "comment": entry.comment}
+            if previous is not None:
+                changed[entry.item_id]["previous"] = previous
+        uow.record(
+            at=now,
+            actor=ctx.actor,
+            action="answers.submitted",
+            subject=f"project:{project.id}",
+            payload={
+                "member_id": who.id,
+                "questionnaire": {"id": questionnaire.id, "version": questionnaire.version},
+                "answers": changed,
+            },
+        )
+    return len(entries)
+
+
+def record_consensus(
+    ctx: ServiceContext, project_ref: str | int, *, item: str, score: int, note: str
+) -> Consensus:
+    """Record the score the task force agreed on for an item, with the reason."""
+    checked = _score(score, where=f"--score for item {item!r}")
+    text = _comment(note, where="--note")
+    if not text:
+        raise InvalidInputError("--note: say how the task force reached the score")
+    now = ctx.clock()
+    with ctx.store.unit_of_work() as uow:
+        project = resolve_project(uow, project_ref)
+        _require_open(project)
+        questionnaire = project_questionnaire(ctx, uow, project)
+        if item not in {i.id for i in questionnaire.items}:
+            raise InvalidInputError(
+                f"--item: {item!r} is not an item of questionnaire {questionnaire.id!r} "
+                f"version {questionnaire.version}"
+            )
+        pin_questionnaire(ctx, uow, questionnaire)
+        consensus = Consensus(item_id=item, score=checked, note=text, recorded_by=ctx.actor)
+        uow.consensus.put(project.id, questionnaire.id, questionnaire.version, consensus, now)
+        uow.record(
+            at=now,
+            actor=ctx.actor,
+            action="consensus.recorded",
+            subject=f"project:{project.id}",
+            payload={
+                "questionnaire": {"id": questionnaire.id, "version": questionnaire.version},
+                "item": item,
+                "score": checked,
+                "note": text,
+            },
+        )
+    return consensus
+
+
+def _load_view(ctx: ServiceContext, uow: UnitOfWork, project_ref: str | int) -> ProfileView:
+    project = resolve_project(uow, project_ref)
+    questionnaire = project_questionnaire(ctx, uow, project)
+    members = uow.members.of_project(project.id)
+    answers = uow.answers.of_project(project.id, questionnaire.id, questionnaire.version)
+    consensus = uow.consensus.of_project(project.id, questionnaire.id, questionnaire.version)
+    profile = compute_profile(questionnaire, members, answers, consensus)
+    return ProfileView(project, members, questionnaire, profile)
+
+
+def stage1_profile(ctx: ServiceContext, project_ref: str | int) -> ProfileView:
+    """The project's current stage-1 profile."""
+    with ctx.store.unit_of_work() as uow:
+        return _load_view(ctx, uow, project_ref)
+
+
+def close_stage1(ctx: ServiceContext, project_ref: str | int) -> ProfileView:
+    """Close stage 1; refused while a role is missing, an item unanswered or a flag open."""
+    now = ctx.clock()
+    with ctx.store.unit_of_work() as uow:
+        view = _load_view(ctx, uow, project_ref)
+        _require_open(view.project)
+        profile = view.profile
+        if not profile.stage1_complete:
+            reasons = []
+            if profile.missing_roles:
+                roles = ", ".join(r.value for r in profile.missing_roles)
+                reasons.append(f"no task-force member with role {roles}")
+            for role, items in profile.unanswered.items():
+                if items:
+                    reasons.append(f"{len(items)} item(s) for {role.value} unanswered")
+            if profile.awaiting_consensus:
+                waiting = ", ".join(profile.awaiting_consensus)
+                reasons.append(f"no consensus yet on {waiting}")
+            raise ConflictError(
+                f"stage 1 of {view.project.name!r} cannot close: " + "; ".join(reasons)
+            )
+        uow.projects.set_stage1_closed(view.project.id, now)
+        uow.record(
+            at=now,
+            actor=ctx.actor,
+            action="stage1.closed",
+            subject=f"project:{view.project.id}",
+            payload={
+                "questionnaire": {
+                    "id": view.questionnaire.id,
+                    "version": view.questionnaire.version,
+                },
+                "dimension_means": {d: s.mean for d, s in profile.dimensions.items()},
+                "discuss": profile.discuss,
+            },
+        )
+        return _load_view(ctx, uow, view.project.id)
+
+
+def reopen_stage1(ctx: ServiceContext, project_ref: str | int, *, reason: str) -> None:
+    """Reopen a closed stage 1 so answers can change; the reason is recorded."""
+    text = _comment(reason, where="--reason")
+    if not text:
+        raise InvalidInputError("--reason: say why stage 1 is reopened")
+    now = ctx.clock()
+    with ctx.store.unit_of_work() as uow:
+        project = resolve_project(uow, project_ref)
+        if project.stage1_closed_at is None:
+            raise ConflictError(f"stage 1 of {project.name!r} is not closed")
+        uow.projects.set_stage1_closed(project.id, None)
+        uow.record(
+            at=now,
+            actor=ctx.actor,
+            action="stage1.reopened",
+            subject=f"project:{project.id}",
+            payload={"reason": text},
+        )
