@@ -18,7 +18,9 @@ def text(en: str) -> dict[str, str]:
     return {"en": en, "ko": f"{en} (한국어)"}
 
 
-def item_data(item_id: str, dimension: str, roles: list[str] | None = None, **overrides: Any) -> dict[str, Any]:
+def item_data(
+    item_id: str, dimension: str, roles: list[str] | None = None, **overrides: Any
+) -> dict[str, Any]:
     data: dict[str, Any] = {
         "id": item_id,
         "dimension": dimension,
