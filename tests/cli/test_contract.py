@@ -35,7 +35,8 @@ def test_questionnaire_show_contract(cli: Invoke) -> None:
 
 def test_profile_contract_and_numbers(cli: Invoke, project: dict[str, Any]) -> None:
     profile = as_json(cli("profile", str(project["id"]), "--format", "json"))
-    assert profile["project"]["id"] == project["id"]
+    assert profile["project"] == project["id"]
+    assert profile["project_name"] == "Care bot"
     assert profile["questionnaire_version"] == 1
     items = project["questionnaire"]["items"]
     scores = project["scores"]

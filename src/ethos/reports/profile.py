@@ -16,7 +16,9 @@ __all__ = ["profile_json", "profile_table"]
 def profile_json(project: Project, profile: Profile) -> dict[str, Any]:
     """The profile as the CLI's JSON contract describes it, with per-item detail added."""
     return {
-        "project": {"id": project.id, "name": project.name, "type": project.type.value},
+        "project": project.id,
+        "project_name": project.name,
+        "project_type": project.type.value,
         "questionnaire_id": profile.questionnaire_id,
         "questionnaire_version": profile.questionnaire_version,
         "dimensions": {
