@@ -72,3 +72,76 @@ def write_questionnaire(root: Path, data: dict[str, Any]) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(yaml.safe_dump(copy.deepcopy(data), allow_unicode=True), encoding="utf-8")
     return path
+
+
+def text_pair(en: str) -> dict[str, str]:
+    return text(en)
+
+
+def catalogue_files(root: Path, *, max_bytes: int = 4096) -> Path:
+    """Write a small risk catalogue, mitigation catalogue, priority matrix and evidence policy
+    for the test questionnaire ``test-q`` under ``root`` and return ``root``."""
+    shipped = Path(__file__).resolve().parent.parent / "src" / "ethos" / "knowledge" / "catalogues"
+    (root / "risks").mkdir(parents=True, exist_ok=True)
+    (root / "mitigations").mkdir(parents=True, exist_ok=True)
+    (root / "priority.yaml").write_text((shipped / "priority.yaml").read_text(encoding="utf-8"))
+    policy = yaml.safe_load((shipped / "evidence-policy.yaml").read_text(encoding="utf-8"))
+    policy["max_bytes"] = max_bytes
+    (root / "evidence-policy.yaml").write_text(yaml.safe_dump(policy), encoding="utf-8")
+    mitigations = {
+        "schema": "ethos.mitigation-catalogue/1",
+        "id": "test-mitigations",
+        "version": 1,
+        "released": "2026-01-01",
+        "entries": [
+            {"id": m, "title": text(m), "text": text(f"Do {m}."), "evidence": ["document"]}
+            for m in ("subgroup-eval", "safety-review", "model-card")
+        ],
+    }
+    risk = lambda rid, cat, when, sev, lik, mit: {  # noqa: E731
+        "id": rid,
+        "category": cat,
+        "title": text(f"Risk {rid}"),
+        "description": text(f"What could go wrong: {rid}."),
+        "when": when,
+        "severity": sev,
+        "likelihood": lik,
+        "mitigations": [mit],
+    }
+    risks = {
+        "schema": "ethos.risk-catalogue/1",
+        "id": "test-risks",
+        "version": 1,
+        "released": "2026-01-01",
+        "questionnaire": "test-q",
+        "entries": [
+            risk(
+                "r-fair", "fairness", {"gte": ["dimension.fairness.mean", 3]}, 5, 4, "subgroup-eval"
+            ),
+            risk(
+                "r-safe",
+                "harmful_content",
+                {"gte": ["item.safe-a.score", 4]},
+                3,
+                3,
+                "safety-review",
+            ),
+            risk(
+                "r-basic",
+                "transparency",
+                {
+                    "all": [
+                        {"eq": ["project.type", "basic_research"]},
+                        {"gte": ["item.fair-a.max", 2]},
+                    ]
+                },
+                1,
+                2,
+                "model-card",
+            ),
+            risk("r-never", "legal", {"gte": ["item.safe-b.score", 5]}, 5, 5, "model-card"),
+        ],
+    }
+    (root / "mitigations" / "v1.yaml").write_text(yaml.safe_dump(mitigations), encoding="utf-8")
+    (root / "risks" / "v1.yaml").write_text(yaml.safe_dump(risks), encoding="utf-8")
+    return root

@@ -16,7 +16,7 @@ from typer.core import TyperGroup
 from ethos.domain.errors import EthosError
 from ethos.knowledge.questionnaires import QuestionnaireLibrary
 from ethos.services.context import ServiceContext
-from ethos.store.engine import default_database_url
+from ethos.store.engine import default_database_url, default_evidence_dir
 from ethos.store.unit_of_work import Store
 
 __all__ = ["EXIT_BAD_INPUT", "CliState", "app", "emit_json", "state"]
@@ -54,7 +54,11 @@ class CliState:
             store = Store.open(self.db)
             root = self.content / "questionnaires" if self.content else None
             self._ctx = ServiceContext(
-                store=store, actor=self.actor, questionnaires=QuestionnaireLibrary(root)
+                store=store,
+                actor=self.actor,
+                questionnaires=QuestionnaireLibrary(root),
+                catalogue_root=self.content / "catalogues" if self.content else None,
+                evidence_dir=default_evidence_dir(self.db),
             )
         if require_schema:
             self._ctx.store.require_current_schema()

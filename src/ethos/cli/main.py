@@ -6,6 +6,7 @@ from ethos.cli.app import app
 from ethos.cli.audit import audit_app
 from ethos.cli.db import db_app
 from ethos.cli.demo import demo_command
+from ethos.cli.findings import findings_app
 from ethos.cli.projects import member_app, project_app
 from ethos.cli.questionnaire import questionnaire_app
 from ethos.cli.stage1 import answer, consensus, profile, stage1_app
@@ -18,6 +19,7 @@ app.add_typer(member_app, name="member")
 app.add_typer(questionnaire_app, name="questionnaire")
 app.add_typer(stage1_app, name="stage1")
 app.add_typer(audit_app, name="audit")
+app.add_typer(findings_app, name="findings")
 app.command("answer")(answer)
 app.command("consensus")(consensus)
 app.command("profile")(profile)

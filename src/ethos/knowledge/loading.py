@@ -42,13 +42,19 @@ def describe_validation_error(path: Path, data: Any, error: ValidationError) -> 
             collection = data.get(loc[0]) if isinstance(data, dict) else None
             raw = collection[loc[1]] if isinstance(collection, list) else None
             ident = raw.get("id") if isinstance(raw, dict) else None
-            singular = loc[0][:-1] if loc[0].endswith("s") else loc[0]
+            singular = _singular(loc[0])
             entry = f"{singular} {ident!r} ({loc[0]}[{loc[1]}])" if ident else f"{loc[0]}[{loc[1]}]"
             loc = loc[2:]
         field = ".".join(str(part) for part in loc) or "(whole entry)"
         where = f"{entry}, field {field}" if entry else f"field {field}"
         lines.append(f"{path}: {where}: {detail['msg']}")
     return "\n".join(lines)
+
+
+def _singular(name: str) -> str:
+    if name.endswith("ies"):
+        return name[:-3] + "y"
+    return name[:-1] if name.endswith("s") else name
 
 
 def load_model(path: Path, model: type[M]) -> M:

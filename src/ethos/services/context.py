@@ -5,10 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 
 from ethos.domain.errors import NotFoundError
+from ethos.domain.evidence import EvidencePolicy
 from ethos.domain.projects import Member, Project
+from ethos.knowledge import catalogues
+from ethos.knowledge.loading import load_model
 from ethos.knowledge.questionnaires import QuestionnaireLibrary
+from ethos.store.blobs import BlobStore
 from ethos.store.unit_of_work import Store, UnitOfWork
 
 __all__ = ["ServiceContext", "resolve_member", "resolve_project", "utc_now"]
@@ -21,12 +26,32 @@ def utc_now() -> datetime:
 
 @dataclass(frozen=True)
 class ServiceContext:
-    """Dependencies of the use cases; the CLI and the web app each build one."""
+    """Dependencies of the use cases; the CLI and the web app each build one.
+
+    ``catalogue_root`` is the folder of the risk and mitigation catalogues (the shipped
+    ones by default); ``evidence_dir`` is where evidence files are kept.
+    """
 
     store: Store
     actor: str
     questionnaires: QuestionnaireLibrary = field(default_factory=QuestionnaireLibrary)
     clock: Callable[[], datetime] = utc_now
+    catalogue_root: Path | None = None
+    evidence_dir: Path = field(default_factory=lambda: Path("evidence"))
+    review_months: int = 12
+
+    def catalogues(self) -> catalogues.Catalogues:
+        """The risk and mitigation catalogues and the priority matrix, cross-checked."""
+        return catalogues.load_catalogues(
+            self.catalogue_root, questionnaires=self.questionnaires.latest
+        )
+
+    def evidence_policy(self) -> EvidencePolicy:
+        root = self.catalogue_root or catalogues.default_root()
+        return load_model(root / "evidence-policy.yaml", EvidencePolicy)
+
+    def blobs(self) -> BlobStore:
+        return BlobStore(self.evidence_dir)
 
 
 def resolve_project(uow: UnitOfWork, ref: str | int) -> Project:

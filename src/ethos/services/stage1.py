@@ -17,6 +17,7 @@ __all__ = [
     "ProfileView",
     "SheetEntry",
     "close_stage1",
+    "load_profile",
     "parse_answer_sheet",
     "pin_questionnaire",
     "project_questionnaire",
@@ -211,7 +212,8 @@ def record_consensus(
     return consensus
 
 
-def _load_view(ctx: ServiceContext, uow: UnitOfWork, project_ref: str | int) -> ProfileView:
+def load_profile(ctx: ServiceContext, uow: UnitOfWork, project_ref: str | int) -> ProfileView:
+    """The profile of a project within an open unit of work."""
     project = resolve_project(uow, project_ref)
     questionnaire = project_questionnaire(ctx, uow, project)
     members = uow.members.of_project(project.id)
@@ -224,14 +226,14 @@ def _load_view(ctx: ServiceContext, uow: UnitOfWork, project_ref: str | int) -> 
 def stage1_profile(ctx: ServiceContext, project_ref: str | int) -> ProfileView:
     """The project's current stage-1 profile."""
     with ctx.store.unit_of_work() as uow:
-        return _load_view(ctx, uow, project_ref)
+        return load_profile(ctx, uow, project_ref)
 
 
 def close_stage1(ctx: ServiceContext, project_ref: str | int) -> ProfileView:
     """Close stage 1; refused while a role is missing, an item unanswered or a flag open."""
     now = ctx.clock()
     with ctx.store.unit_of_work() as uow:
-        view = _load_view(ctx, uow, project_ref)
+        view = load_profile(ctx, uow, project_ref)
         _require_open(view.project)
         profile = view.profile
         if not profile.stage1_complete:
@@ -263,7 +265,7 @@ def close_stage1(ctx: ServiceContext, project_ref: str | int) -> ProfileView:
                 "discuss": profile.discuss,
             },
         )
-        return _load_view(ctx, uow, view.project.id)
+        return load_profile(ctx, uow, view.project.id)
 
 
 def reopen_stage1(ctx: ServiceContext, project_ref: str | int, *, reason: str) -> None:

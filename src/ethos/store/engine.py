@@ -12,9 +12,31 @@ from sqlalchemy.exc import ArgumentError
 
 from ethos.domain.errors import InvalidInputError
 
-__all__ = ["DEFAULT_DB_ENV", "default_database_url", "make_engine"]
+__all__ = ["DEFAULT_DB_ENV", "default_database_url", "default_evidence_dir", "make_engine"]
 
 DEFAULT_DB_ENV = "ETHOS_DATABASE_URL"
+
+
+def _data_home() -> Path:
+    if home := os.environ.get("ETHOS_HOME"):
+        return Path(home)
+    xdg = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(xdg) / "ethos"
+
+
+def default_evidence_dir(database_url: str) -> Path:
+    """Where evidence files live: ``$ETHOS_EVIDENCE_DIR``, else beside an SQLite file, else
+    ``evidence`` under ``$ETHOS_HOME`` or the XDG data dir."""
+    if folder := os.environ.get("ETHOS_EVIDENCE_DIR"):
+        return Path(folder)
+    try:
+        parsed = make_url(database_url)
+    except ArgumentError:
+        return _data_home() / "evidence"
+    database = parsed.database or ""
+    if parsed.get_backend_name() == "sqlite" and database and database != ":memory:":
+        return Path(database).expanduser().parent / "evidence"
+    return _data_home() / "evidence"
 
 
 def default_database_url() -> str:
@@ -25,12 +47,7 @@ def default_database_url() -> str:
     """
     if url := os.environ.get(DEFAULT_DB_ENV):
         return url
-    if home := os.environ.get("ETHOS_HOME"):
-        base = Path(home)
-    else:
-        xdg = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-        base = Path(xdg) / "ethos"
-    return f"sqlite:///{base / 'ethos.sqlite3'}"
+    return f"sqlite:///{_data_home() / 'ethos.sqlite3'}"
 
 
 def make_engine(url: str) -> Engine:

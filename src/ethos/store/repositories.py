@@ -92,6 +92,9 @@ class ProjectRepository:
         row.questionnaire_version = version
         row.stage1_closed_at = None
 
+    def set_stage(self, project_id: int, stage: LifecycleStage) -> None:
+        self._session.get_one(ProjectRow, project_id).lifecycle_stage = stage.value
+
     def set_stage1_closed(self, project_id: int, closed_at: datetime | None) -> None:
         self._session.get_one(ProjectRow, project_id).stage1_closed_at = closed_at
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
     CheckConstraint,
+    Date,
     DateTime,
     Dialect,
     ForeignKey,
@@ -24,8 +25,12 @@ __all__ = [
     "AnswerRow",
     "AuditEventRow",
     "Base",
+    "CardIssueRow",
     "ConsensusRow",
+    "EvidenceRow",
+    "FindingRow",
     "MemberRow",
+    "ProjectDescriptionRow",
     "ProjectRow",
     "QuestionnaireUseRow",
 ]
@@ -151,3 +156,80 @@ class AuditEventRow(Base):
     payload_digest: Mapped[str] = mapped_column(String(64))
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class FindingRow(Base):
+    __tablename__ = "findings"
+    __table_args__ = (
+        CheckConstraint("severity BETWEEN 1 AND 5", name="severity_range"),
+        CheckConstraint("likelihood BETWEEN 1 AND 5", name="likelihood_range"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    source: Mapped[str] = mapped_column(String(16))
+    catalogue_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    category: Mapped[str] = mapped_column(String(40))
+    title_en: Mapped[str] = mapped_column(Text)
+    title_ko: Mapped[str] = mapped_column(Text)
+    description_en: Mapped[str] = mapped_column(Text)
+    description_ko: Mapped[str] = mapped_column(Text)
+    severity: Mapped[int] = mapped_column(SmallInteger)
+    likelihood: Mapped[int] = mapped_column(SmallInteger)
+    priority: Mapped[str] = mapped_column(String(4))
+    status: Mapped[str] = mapped_column(String(16))
+    owner_member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"), nullable=True)
+    due_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    plan_mitigations: Mapped[str] = mapped_column(Text, default="[]")
+    plan_text: Mapped[str] = mapped_column(Text, default="")
+    resolution_note: Mapped[str] = mapped_column(Text, default="")
+    decided_by_member_id: Mapped[int | None] = mapped_column(
+        ForeignKey("members.id"), nullable=True
+    )
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    rationale: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class EvidenceRow(Base):
+    """Evidence for a finding; files are stored content-addressed outside the database."""
+
+    __tablename__ = "evidence"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    finding_id: Mapped[int] = mapped_column(ForeignKey("findings.id"), index=True)
+    type: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str] = mapped_column(Text, default="")
+    sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    filename: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    media_type: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    size_bytes: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    url: Mapped[str | None] = mapped_column(Text, nullable=True)
+    record: Mapped[str | None] = mapped_column(Text, nullable=True)
+    added_by: Mapped[str] = mapped_column(String(200))
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ProjectDescriptionRow(Base):
+    """What the card says about a project: end users, stakeholders, data, performance."""
+
+    __tablename__ = "project_descriptions"
+
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), primary_key=True)
+    data: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class CardIssueRow(Base):
+    """Each time a card is issued: what it covered, so re-assessment can be flagged."""
+
+    __tablename__ = "card_issues"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    issued_by: Mapped[str] = mapped_column(String(200))
+    chain_head: Mapped[str] = mapped_column(String(64))
+    chain_count: Mapped[int] = mapped_column(Integer)
+    content_sha256: Mapped[str] = mapped_column(String(64))
+    artefacts: Mapped[str] = mapped_column(Text)

@@ -14,6 +14,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from ethos.domain.audit import AuditEvent, new_event
 from ethos.domain.errors import ConflictError
 from ethos.store.engine import make_engine
+from ethos.store.findings_repository import (
+    CardIssueRepository,
+    DescriptionRepository,
+    FindingRepository,
+)
 from ethos.store.repositories import (
     AnswerRepository,
     AuditRepository,
@@ -37,6 +42,9 @@ class UnitOfWork:
         self.consensus = ConsensusRepository(session)
         self.questionnaire_uses = QuestionnaireUseRepository(session)
         self.audit = AuditRepository(session)
+        self.findings = FindingRepository(session)
+        self.descriptions = DescriptionRepository(session)
+        self.card_issues = CardIssueRepository(session)
         self._locked = False
 
     def record(
