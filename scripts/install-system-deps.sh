@@ -5,6 +5,11 @@ set -euo pipefail
 
 missing=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+# WeasyPrint (PDF cards and reports) needs Pango; Korean text needs a Hangul font.
+ldconfig -p 2>/dev/null | grep -q 'libpango-1.0.so' || missing+=(libpango-1.0-0)
+ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so' || missing+=(libpangoft2-1.0-0)
+[ -d /usr/share/fonts/truetype/nanum ] || missing+=(fonts-nanum)
+command -v fc-list >/dev/null 2>&1 || missing+=(fontconfig)
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0

@@ -16,6 +16,17 @@ from ethos.store.unit_of_work import Store
 from tests.postgres import find_bindir, running_server
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        default=False,
+        help="rewrite golden files of rendered cards instead of comparing with them",
+    )
+
+
 _databases = itertools.count(1)
 
 

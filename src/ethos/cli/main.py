@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ethos.cli.app import app
 from ethos.cli.audit import audit_app
+from ethos.cli.cards import card_command
 from ethos.cli.db import db_app
 from ethos.cli.demo import demo_command
 from ethos.cli.findings import findings_app
@@ -24,6 +25,7 @@ app.command("answer")(answer)
 app.command("consensus")(consensus)
 app.command("profile")(profile)
 app.command("demo")(demo_command)
+app.command("card")(card_command)
 
 
 def run() -> None:
