@@ -25,9 +25,17 @@ def test_demo_seeds_three_projects_and_prints_a_profile(tmp_path: Path, cli: Inv
     profile = as_json(cli("profile", str(closed[0]["id"]), "--format", "json", db=url))
     assert profile["stage1_complete"] and profile["discuss"]
     assert set(profile["consensus"]) == set(profile["discuss"])
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
-        f"profile-{closed[0]['id']}-en.svg",
-        f"profile-{closed[0]['id']}-ko.svg",
-    ]
+    pid = closed[0]["id"]
+    assert closed[0]["lifecycle_stage"] == "release"
+    written = sorted(p.name for p in (tmp_path / "out").iterdir() if p.is_file())
+    assert written == sorted(
+        [f"profile-{pid}-{lang}.svg" for lang in ("en", "ko")]
+        + [f"card-{pid}-{lang}.{fmt}" for lang in ("en", "ko") for fmt in ("md", "html")]
+    )
+    found = as_json(cli("findings", "list", str(pid), "--format", "json", db=url))
+    assert found and {f["status"] for f in found} <= {"verified", "accepted"}
+    assert {f["status"] for f in found if f["priority"] != "P3"} == {"verified"}
+    card = (tmp_path / "out" / f"card-{pid}-ko.md").read_text(encoding="utf-8")
+    assert "AI 윤리영향평가 카드" in card and "hanbit-faq-corpus" in card
     again = cli("demo", "--out", str(tmp_path / "out"), db=url)
     assert again.exit_code == 2 and "already has projects" in again.stderr

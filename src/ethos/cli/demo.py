@@ -8,9 +8,10 @@ import typer
 
 from ethos.cli.app import state
 from ethos.domain.errors import ConflictError
+from ethos.reports.card import render_card_html, render_card_markdown
 from ethos.reports.profile import profile_table
 from ethos.reports.radar import radar_svg
-from ethos.services import audit, demo, stage1
+from ethos.services import audit, cards, demo, stage1
 from ethos.services.projects import list_projects
 
 __all__ = ["demo_command"]
@@ -30,12 +31,13 @@ def demo_command(
             "the demo needs an empty one (give another --db)"
         )
     typer.echo(f"Ethos demo · database {context.store.url}\n")
-    outcomes = demo.seed_demo(context, demo.load_demo_organisation())
+    outcomes = demo.seed_demo(context, demo.load_demo_organisation(), work=out / "work")
     for outcome in outcomes:
         state_text = "stage 1 closed" if outcome.closed else "stage 1 open"
+        done = f", {outcome.findings} finding(s) through stages 2 and 3" if outcome.findings else ""
         typer.echo(
             f"- project {outcome.project_id}: {outcome.name} — {len(outcome.flagged)} item(s) "
-            f"flagged for discussion, {state_text}"
+            f"flagged for discussion, {state_text}{done}"
         )
     shown = next(o for o in outcomes if o.closed)
     view = stage1.stage1_profile(context, shown.project_id)
@@ -45,5 +47,18 @@ def demo_command(
         chart = out / f"profile-{shown.project_id}-{lang}.svg"
         chart.write_text(radar_svg(view.questionnaire, view.profile, lang=lang), encoding="utf-8")
         typer.echo(f"radar chart: {chart}")
+    for outcome in outcomes:
+        if not outcome.findings:
+            continue
+        for lang in ("en", "ko"):
+            card = cards.build_card(context, outcome.project_id, lang=lang)
+            html = render_card_html(
+                card, radar_svg=radar_svg(view.questionnaire, view.profile, lang=lang)
+            )
+            for fmt, data in (("md", render_card_markdown(card).encode()), ("html", html.encode())):
+                path = out / f"card-{outcome.project_id}-{lang}.{fmt}"
+                path.write_bytes(data)
+                cards.record_issue(context, card, rendered=data, fmt=fmt)
+                typer.echo(f"card: {path}")
     report = audit.verify_audit_chain(context)
     typer.echo(f"\naudit trail: {'ok' if report.ok else 'BROKEN'} {report.count} events")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 from dataclasses import dataclass
 from pathlib import Path
@@ -9,10 +10,13 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ethos.domain.description import ProjectDescription
+from ethos.domain.findings import FindingStatus
 from ethos.domain.projects import LifecycleStage, ProjectType, Role
 from ethos.knowledge.loading import load_model
-from ethos.services import projects, stage1
+from ethos.services import cards, findings, projects, stage1
 from ethos.services.context import ServiceContext
+from ethos.services.lifecycle import advance_project
 
 __all__ = ["DemoOrganisation", "DemoOutcome", "load_demo_organisation", "seed_demo"]
 
@@ -37,6 +41,8 @@ class DemoProject(_Model):
     exposure: dict[str, Score]
     members: Annotated[list[DemoMember], Field(min_length=1)]
     close_stage1: bool = False
+    full_assessment: bool = False
+    description: ProjectDescription | None = None
 
 
 class DemoOrganisation(_Model):
@@ -53,6 +59,7 @@ class DemoOutcome:
     name: str
     flagged: list[str]
     closed: bool
+    findings: int = 0
 
 
 def load_demo_organisation(path: Path | None = None) -> DemoOrganisation:
@@ -61,7 +68,44 @@ def load_demo_organisation(path: Path | None = None) -> DemoOrganisation:
     return load_model(path or default, DemoOrganisation)
 
 
-def seed_demo(ctx: ServiceContext, organisation: DemoOrganisation) -> list[DemoOutcome]:
+def _full_assessment(ctx: ServiceContext, project_id: int, spec: DemoProject, work: Path) -> int:
+    """Stages 2 and 3 for one project: every P1 and P2 fixed and verified, P3 accepted."""
+    findings.derive_findings(ctx, project_id)
+    _, found = findings.list_findings(ctx, project_id)
+    owner = next(m for m in spec.members if m.role is Role.TECHNICAL).name
+    verifier = next(m for m in spec.members if m.role is Role.ETHICS).name
+    work.mkdir(parents=True, exist_ok=True)
+    for finding in found:
+        if finding.priority.value == "P3":
+            findings.accept_finding(
+                ctx,
+                project_id,
+                finding.id,
+                member=verifier,
+                rationale="Low severity; reviewed again at the yearly re-assessment.",
+            )
+            continue
+        findings.assign_finding(
+            ctx, project_id, finding.id, owner=owner, due=ctx.clock().date().replace(day=28)
+        )
+        note = work / f"finding-{finding.id}.md"
+        note.write_text(
+            f"# {finding.title_en}\n\nMitigations carried out: "
+            f"{', '.join(finding.plan_mitigations)}.\nReviewed by the task force.\n",
+            encoding="utf-8",
+        )
+        findings.add_evidence(ctx, project_id, finding.id, file=note, note="work record")
+        findings.resolve_finding(ctx, project_id, finding.id, note="Mitigations carried out.")
+        findings.verify_finding(ctx, project_id, finding.id, member=verifier)
+    for stage in ("validation", "release"):
+        advance_project(ctx, project_id, to=stage)
+    _, found = findings.list_findings(ctx, project_id)
+    return sum(1 for f in found if f.status is not FindingStatus.WITHDRAWN)
+
+
+def seed_demo(
+    ctx: ServiceContext, organisation: DemoOrganisation, *, work: Path | None = None
+) -> list[DemoOutcome]:
     """Create the demo projects, answer for every member, agree on flagged items.
 
     Every change goes through the same services a task force uses, so the audit trail of the
@@ -102,5 +146,16 @@ def seed_demo(ctx: ServiceContext, organisation: DemoOrganisation) -> list[DemoO
                     "their score.",
                 )
             stage1.close_stage1(ctx, project.id)
-        outcomes.append(DemoOutcome(project.id, project.name, flagged, spec.close_stage1))
+        count = 0
+        if spec.description is not None:
+            described = (work or Path(".")) / f"description-{project.id}.yaml"
+            described.parent.mkdir(parents=True, exist_ok=True)
+            described.write_text(
+                json.dumps(spec.description.model_dump(mode="json"), ensure_ascii=False),
+                encoding="utf-8",
+            )
+            cards.describe_project(ctx, project.id, file=described)
+        if spec.full_assessment:
+            count = _full_assessment(ctx, project.id, spec, (work or Path(".")) / "evidence-notes")
+        outcomes.append(DemoOutcome(project.id, project.name, flagged, spec.close_stage1, count))
     return outcomes
