@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import tempfile
 from enum import StrEnum
@@ -47,6 +48,8 @@ def card_command(
     out: Path = typer.Option(None, "--out", help="Write here instead of stdout (pdf needs it)."),
 ) -> None:
     """Issue the assessment card and record the issue in the audit trail."""
+    if fmt is CardFormat.PDF and out is None:
+        raise typer.BadParameter("--format pdf needs --out FILE")
     cli = state(ctx)
     context = cli.context()
     language = lang or cli.lang
@@ -61,8 +64,6 @@ def card_command(
             card, radar_svg=radar_svg(view.questionnaire, view.profile, lang=language)
         )
         rendered = html.encode() if fmt is CardFormat.HTML else render_card_pdf(html)
-    if fmt is CardFormat.PDF and out is None:
-        raise typer.BadParameter("--format pdf needs --out FILE")
     issued = service.record_issue(context, card, rendered=rendered, fmt=fmt.value)
     if out is None:
         typer.echo(rendered.decode(), nl=False)
@@ -87,10 +88,12 @@ def describe(
 @project_app.command("due")
 def due(
     ctx: typer.Context,
+    months: int = typer.Option(12, "--months", min=1, max=120, help="Review period."),
     fmt: str = typer.Option("text", "--format", help="text or json"),
 ) -> None:
     """Projects due for re-assessment: card too old, or model or data version changed."""
-    found = service.reassessment_due(state(ctx).context())
+    context = dataclasses.replace(state(ctx).context(), review_months=months)
+    found = service.reassessment_due(context)
     if fmt == "json":
         emit_json(found)
         return
