@@ -180,3 +180,37 @@ def test_every_type_is_documented_and_tested() -> None:
         assert f"| `{type_name}` |" in docs, type_name
         assert f"def test_{type_name.lower()}_positive(" in tests, type_name
         assert f"def test_{type_name.lower()}_negative(" in tests, type_name
+
+
+SELF_CONTEXT_FILE = """\
+version: 1
+recognizers:
+  - type: TICKET
+    description: a number reported only near a context word, or right after its own label
+    patterns:
+      - {name: bare, regex: '(?P<value>[0-9]{6})', score: 0.3}
+      - {name: labelled, regex: 'TK(?P<value>[0-9]{6})', score: 0.7, self_context: true}
+    context: [ticket]
+    context_boost: 0.4
+    context_required: true
+    negative_context: [void]
+"""
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("ticket 123456", [(7, 13)], id="context-word"),
+        pytest.param("TK123456", [(2, 8)], id="self-context-pattern"),
+        pytest.param("number 123456", [], id="no-context"),
+        pytest.param("void ticket 123456", [], id="negative-word-same-line"),
+        pytest.param("void\nticket 123456", [(12, 18)], id="negative-word-other-line"),
+    ],
+)
+def test_self_context_and_line_scoped_negative_context(
+    tmp_path: Path, text: str, expected: list[tuple[int, int]]
+) -> None:
+    path = tmp_path / "self_context.yaml"
+    path.write_text(SELF_CONTEXT_FILE, encoding="utf-8")
+    spans = detect(text, recognizers=load_recognizers(path))
+    assert [(s.start, s.end) for s in spans] == expected

@@ -9,6 +9,10 @@ from .conftest import offsets
 
 CARD_MC = cs.luhn("540000000000000")  # 5400000000000005
 CARD_AMEX = cs.luhn("37828224631000")  # 15 digits
+CARD_JCB = cs.luhn("353011133330000")
+CARD_MC_2_SERIES = cs.luhn("222100000000000")
+LUHN_13 = cs.luhn("400000000000")  # 13 digits: no card is issued with this length now
+LUHN_DATE_PREFIX = cs.luhn("202403150000012")  # 16 digits, outside the 2221-2720 range
 IBAN_FR = cs.iban("FR", "30006000011234567890189")
 IBAN_NL = cs.iban("NL", "ABNA0417164300")
 
@@ -48,6 +52,9 @@ def test_email_negative(text: str) -> None:
         pytest.param(
             f"amex {CARD_AMEX[:4]} {CARD_AMEX[4:10]} {CARD_AMEX[10:]}", [(5, 22)], id="amex-4-6-5"
         ),
+        pytest.param(f"JCB {CARD_JCB}", [(4, 20)], id="jcb"),
+        pytest.param(f"결제 {CARD_MC_2_SERIES}로", [(3, 19)], id="mastercard-2-series"),
+        pytest.param(f"주문 완료\ncard {CARD_MC}", [(11, 27)], id="negative-word-other-line"),
     ],
 )
 def test_credit_card_positive(text: str, expected: list[tuple[int, int]]) -> None:
@@ -62,6 +69,8 @@ def test_credit_card_positive(text: str, expected: list[tuple[int, int]]) -> Non
         pytest.param("order 4111 11111 1111 111", id="odd-grouping"),
         pytest.param("tracking 1234567890123456", id="no-issuer-prefix"),
         pytest.param("card 4111 1111 1111", id="too-short"),
+        pytest.param(f"ref {LUHN_13}", id="thirteen-digits"),
+        pytest.param(f"ref {LUHN_DATE_PREFIX}", id="unknown-issuer-range"),
     ],
 )
 def test_credit_card_negative(text: str) -> None:
@@ -101,6 +110,11 @@ def test_iban_negative(text: str) -> None:
         pytest.param("ssn: 512 34 6789.", [(5, 16)], id="spaces"),
         pytest.param("social security number 512346789", [(23, 32)], id="compact-context"),
         pytest.param("id 512-34-6789", [(3, 14)], id="no-context"),
+        pytest.param(
+            "Social Security Number (digits only): 512346789",
+            [(38, 47)],
+            id="compact-label-further-away",
+        ),
     ],
 )
 def test_us_ssn_positive(text: str, expected: list[tuple[int, int]]) -> None:
@@ -176,6 +190,10 @@ def test_ip_address_positive(text: str, expected: list[tuple[int, int]]) -> None
         pytest.param("meeting at 12:30:45", id="time"),
         pytest.param("MAC 00:1A:2B:3C:4D:5E", id="mac"),
         pytest.param("loopback ::1", id="ipv6-loopback"),
+        pytest.param("after updating to 4.3.2.1 it crashes", id="update-context"),
+        pytest.param("rollback to 2.1.0.9 done", id="rollback-context"),
+        pytest.param("앱 3.2.10.4 설치 후 오류", id="app-version"),
+        pytest.param("App 7.1.0.22 crashes", id="app-version-english"),
     ],
 )
 def test_ip_address_negative(text: str) -> None:
@@ -191,6 +209,8 @@ def test_ip_address_negative(text: str) -> None:
         pytest.param("비밀번호는 abc123!@ 입니다", [(6, 14)], id="korean-password"),
         pytest.param("Authorization: Bearer abcdef0123456789abcdef", [(22, 44)], id="bearer"),
         pytest.param("token ghp_" + "a1B2" * 9 + " end", [(6, 46)], id="github-token"),
+        pytest.param("pwd=%Tq8rr0pz2 next", [(4, 14)], id="percent-first-character"),
+        pytest.param("passphrase: $ecretBox91", [(12, 23)], id="dollar-first-character"),
         pytest.param(
             "-----BEGIN RSA PRIVATE KEY-----\nMIIEfake\n-----END RSA PRIVATE KEY-----",
             [(0, 70)],
@@ -208,6 +228,9 @@ def test_credential_positive(text: str, expected: list[tuple[int, int]]) -> None
         pytest.param("password: ********", id="masked"),
         pytest.param("password: ${DB_PASSWORD}", id="template-variable"),
         pytest.param("api_key=<your_api_key>", id="placeholder"),
+        pytest.param("password=%DB_PASS%", id="windows-variable"),
+        pytest.param("token: $API_TOKEN", id="shell-variable"),
+        pytest.param("secret=$(VAULT_SECRET)", id="make-variable"),
         pytest.param("비밀번호를 변경하세요", id="korean-sentence"),
         pytest.param("the password is required", id="prose"),
         pytest.param("AKIAIOSFODNN7EXAMPL", id="aws-too-short"),
@@ -225,6 +248,7 @@ def test_credential_negative(text: str) -> None:
         pytest.param("Contact: Sarah Connor", [(9, 21)], id="contact-label"),
         pytest.param("Regards,\nMary O'Brien", [(9, 21)], id="sign-off"),
         pytest.param("Prof. Alan M. Turing", [(6, 20)], id="middle-initial"),
+        pytest.param("Hello Maria Gonzalez,", [(6, 20)], id="greeting"),
     ],
 )
 def test_person_positive(text: str, expected: list[tuple[int, int]]) -> None:

@@ -21,6 +21,9 @@ from .conftest import offsets
         pytest.param("call +82-2-123-4567 now", [(5, 19)], id="plus82-seoul"),
         pytest.param("+82 (0)10 1234 5678", [(0, 19)], id="plus82-trunk"),
         pytest.param("인터넷전화 070-1234-5678", [(6, 19)], id="voip"),
+        pytest.param(
+            "계좌 안내 끝\n집 전화 042-555-0199", [(13, 25)], id="negative-word-other-line"
+        ),
     ],
 )
 def test_kr_phone_positive(text: str, expected: list[tuple[int, int]]) -> None:
@@ -37,6 +40,7 @@ def test_kr_phone_positive(text: str, expected: list[tuple[int, int]]) -> None:
         pytest.param("010-1234.5678", id="mixed-separators"),
         pytest.param("ISBN 978-89-954321-0-5", id="isbn"),
         pytest.param("코드 1010-1234-5678", id="glued-digit"),
+        pytest.param("IBAN IT02 1234 5678 9012", id="glued-letter"),
     ],
 )
 def test_kr_phone_negative(text: str) -> None:
@@ -79,6 +83,8 @@ def test_kr_address_negative(text: str) -> None:
         pytest.param("성명: 남궁민수", [(4, 8)], id="two-syllable-surname"),
         pytest.param("최윤 교수님 연구실", [(0, 2)], id="one-syllable-given"),
         pytest.param("예금주 홍길동", [(4, 7)], id="account-holder"),
+        pytest.param("예금주는 박서준이고", [(5, 8)], id="label-with-particle"),
+        pytest.param("감사합니다.\n최민호 드림", [(7, 10)], id="sign-off"),
     ],
 )
 def test_kr_person_positive(text: str, expected: list[tuple[int, int]]) -> None:

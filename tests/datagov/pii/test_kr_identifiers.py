@@ -16,6 +16,10 @@ BRN = cs.brn("123456789")  # 123-45-67891
 BRN_BAD = BRN[:-1] + str((int(BRN[-1]) + 1) % 10)
 CRN = cs.crn("134511000123")  # 134511-0001236
 CRN_BAD = CRN[:-1] + str((int(CRN[-1]) + 1) % 10)
+# A corporate number whose front six digits also read as a date (1911-01-11) and
+# whose seventh digit is a gender digit: it has the full RRN shape.
+CRN_RRN_SHAPED = cs.crn("110111234567")
+JCB_CARD = cs.luhn("353011133330000")
 
 
 @pytest.mark.parametrize(
@@ -29,6 +33,14 @@ CRN_BAD = CRN[:-1] + str((int(CRN[-1]) + 1) % 10)
         pytest.param(f"생년월일 포함 {RRN_2000S}로 확인", [(8, 22)], id="born-2000s-particle"),
         pytest.param(f"a {RRN}, b {RRN_2000S}", [(2, 16), (20, 34)], id="two"),
         pytest.param(f"RRN: {RRN[:6]} - {RRN[7:]}", [(5, 21)], id="spaced-hyphen"),
+        pytest.param(
+            f"외국인 직원 아님\n주민등록번호 {RRN_2000S}",
+            [(17, 31)],
+            id="foreigner-word-not-negative",
+        ),
+        pytest.param(
+            f"주문 내역 없음\n주민번호 {RRN_RANDOM_END}", [(14, 28)], id="negative-word-other-line"
+        ),
     ],
 )
 def test_kr_rrn_positive(text: str, expected: list[tuple[int, int]]) -> None:
@@ -48,6 +60,10 @@ def test_kr_rrn_positive(text: str, expected: list[tuple[int, int]]) -> None:
         pytest.param(f"{RRN}9", id="glued-digit-after"),
         pytest.param("900101-5234567", id="foreigner-gender-digit"),
         pytest.param("2024-01-15 회의록", id="date"),
+        pytest.param(f"영수증 번호: {RRN_RANDOM_END}", id="receipt-number-context"),
+        pytest.param(f"승인번호 {RRN_2000S} 결제 완료", id="approval-number-context"),
+        pytest.param(f"Corporation no. {CRN_RRN_SHAPED}", id="corporate-english-context"),
+        pytest.param(f"EAN {RRN.replace('-', '')}", id="barcode-context"),
     ],
 )
 def test_kr_rrn_negative(text: str) -> None:
@@ -107,6 +123,10 @@ def test_kr_brn_negative(text: str) -> None:
     [
         pytest.param(f"법인등록번호 {CRN}", [(7, 21)], id="context"),
         pytest.param(f"법인번호: {CRN}입니다", [(6, 20)], id="context-particle"),
+        pytest.param(f"법인등록번호 {CRN.replace('-', '')} 확인", [(7, 20)], id="compact-context"),
+        pytest.param(
+            f"corporate registration number {CRN_RRN_SHAPED}", [(30, 44)], id="rrn-shaped"
+        ),
     ],
 )
 def test_kr_crn_positive(text: str, expected: list[tuple[int, int]]) -> None:
@@ -118,6 +138,8 @@ def test_kr_crn_positive(text: str, expected: list[tuple[int, int]]) -> None:
     [
         pytest.param(f"법인등록번호 {CRN_BAD}", id="bad-checksum"),
         pytest.param(CRN, id="no-context"),
+        pytest.param(CRN.replace("-", ""), id="compact-no-context"),
+        pytest.param(f"법인 계약번호 {CRN.replace('-', '')}", id="contract-number-context"),
     ],
 )
 def test_kr_crn_negative(text: str) -> None:
@@ -180,6 +202,9 @@ def test_kr_driver_license_negative(text: str) -> None:
         pytest.param("입금 계좌: 1002-123-456789", [(7, 22)], id="woori"),
         pytest.param("농협 302-1234-5678-91", [(3, 19)], id="four-groups"),
         pytest.param("카카오뱅크 3333012345678", [(6, 19)], id="compact"),
+        pytest.param("국민 612345-02-765432 김철수", [(3, 19)], id="bank-name-right-before"),
+        pytest.param("우리: 1002-987-654321", [(4, 19)], id="ambiguous-bank-name-colon"),
+        pytest.param("Shinhan 110-765-432109 please", [(8, 22)], id="english-bank-name"),
     ],
 )
 def test_kr_bank_account_positive(text: str, expected: list[tuple[int, int]]) -> None:
@@ -194,6 +219,10 @@ def test_kr_bank_account_positive(text: str, expected: list[tuple[int, int]]) ->
         pytest.param("은행 방문일 2024-01-15", id="date"),
         pytest.param("은행 도서 ISBN 978-89-954321-0-5", id="isbn"),
         pytest.param("은행 123-45-678", id="too-few-digits"),
+        pytest.param("국민 여러분, 접수 건수 1234567890123", id="everyday-word-not-bank"),
+        pytest.param("우리 회사 문서 110-765-432109", id="we-not-woori"),
+        pytest.param(f"신한은행 거래처 {BRN}", id="valid-business-number"),
+        pytest.param("입금 확인 후 시리얼 4321-8765-2109 발송", id="serial-number"),
     ],
 )
 def test_kr_bank_account_negative(text: str) -> None:

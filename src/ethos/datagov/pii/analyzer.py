@@ -94,9 +94,12 @@ def _score(
             after = text[end : end + window].casefold()
             if any(word in before or word in after for word in recognizer.context):
                 score += recognizer.context_boost
-            elif recognizer.context_required:
+            elif recognizer.context_required and not pattern.self_context:
                 return None
-        if any(word in before for word in recognizer.negative_context):
+        # A negative word labels the value only on its own line: a form's "주문번호"
+        # line says nothing about the phone number on the next one.
+        same_line = before[before.rfind("\n") + 1 :]
+        if any(word in same_line for word in recognizer.negative_context):
             score -= recognizer.negative_penalty
     return round(min(1.0, max(0.0, score)), 4)
 
@@ -107,9 +110,12 @@ def _candidates(
     for order, recognizer in enumerate(selected):
         if not text.has(recognizer.requires):
             continue
-        if recognizer.context_required and not text.mentions(recognizer.context):
+        mentioned = not recognizer.context_required or text.mentions(recognizer.context)
+        if not mentioned and not recognizer.has_self_context:
             continue
         for pattern in recognizer.patterns:
+            if not mentioned and not pattern.self_context:
+                continue
             if pattern.requires and not text.has(pattern.requires):
                 continue
             for match in pattern.regex.finditer(text.text):

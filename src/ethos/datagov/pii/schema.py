@@ -42,13 +42,16 @@ class _Strict(BaseModel):
 class PatternSpec(_Strict):
     """One regular expression of a recognizer.
 
-    A named group ``value`` narrows the reported span to that group.
+    A named group ``value`` narrows the reported span to that group. ``self_context``
+    marks a pattern whose regex already holds its context (e.g. a bank name right before
+    the number): it is reported even when the recognizer requires a context word.
     """
 
     name: str = Field(min_length=1)
     regex: str = Field(min_length=1)
     score: float = Field(ge=0.0, le=1.0)
     requires: list[Requirement] = Field(default_factory=list)
+    self_context: bool = False
 
 
 class RecognizerSpec(_Strict):
@@ -92,6 +95,7 @@ class CompiledPattern:
     score: float
     has_value_group: bool
     requires: frozenset[str]
+    self_context: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +113,11 @@ class CompiledRecognizer:
     negative_penalty: float
     validator: Validator | None
     deny: frozenset[str]
+
+    @property
+    def has_self_context(self) -> bool:
+        """Whether some pattern carries its own context (see :class:`PatternSpec`)."""
+        return any(pattern.self_context for pattern in self.patterns)
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -174,6 +183,7 @@ def _compile(
                 score=pattern.score,
                 has_value_group="value" in compiled.groupindex,
                 requires=frozenset(pattern.requires),
+                self_context=pattern.self_context,
             )
         )
     return CompiledRecognizer(

@@ -104,12 +104,21 @@ _PHONE_SHAPE = re.compile(r"0[0-9]{1,2}-[0-9]{3,4}-[0-9]{4}")
 _DATE_SHAPE = re.compile(r"(?:19|20)[0-9]{2}-[01]?[0-9]-[0-3]?[0-9]")
 
 
+_BRN_SHAPE = re.compile(r"[0-9]{3}-[0-9]{2}-[0-9]{5}")
+
+
 def kr_bank_account(value: str) -> float | None:
-    """Bank account number: 10 to 14 digits, not shaped like a phone number or date."""
+    """Bank account number: 10 to 14 digits, not shaped like a phone number or date.
+
+    A ``ddd-dd-ddddd`` number whose business-registration checksum holds is left to
+    ``KR_BRN``: invoices print both numbers next to a bank name.
+    """
     digits = _digits(value)
     if not 10 <= len(digits) <= 14:
         return None
     if _PHONE_SHAPE.fullmatch(value) or _DATE_SHAPE.match(value):
+        return None
+    if _BRN_SHAPE.fullmatch(value) and kr_brn(value) is not None:
         return None
     return 0.0
 
@@ -135,10 +144,45 @@ def phone(value: str) -> float | None:
     return 0.0
 
 
+# Issuer identification ranges (first digits) and the lengths their cards have. Visa's
+# legacy 13-digit numbers are left out: none are issued, and 13 digits is the shape of a
+# compact resident registration number.
+_CARD_RANGES: tuple[tuple[int, int, frozenset[int]], ...] = (
+    (4, 4, frozenset({16, 19})),  # Visa
+    (51, 55, frozenset({16})),  # Mastercard
+    (2221, 2720, frozenset({16})),  # Mastercard 2-series
+    (34, 34, frozenset({15})),  # American Express
+    (37, 37, frozenset({15})),
+    (3528, 3589, frozenset({16, 17, 18, 19})),  # JCB
+    (300, 305, frozenset({14, 16})),  # Diners Club
+    (36, 36, frozenset({14, 16})),
+    (38, 39, frozenset({14, 16})),
+    (6011, 6011, frozenset({16, 19})),  # Discover
+    (644, 649, frozenset({16, 19})),
+    (65, 65, frozenset({16, 19})),
+    (62, 62, frozenset({16, 17, 18, 19})),  # UnionPay
+    (5018, 5018, frozenset(range(13, 20))),  # Maestro
+    (5020, 5020, frozenset(range(13, 20))),
+    (5038, 5038, frozenset(range(13, 20))),
+    (5893, 5893, frozenset(range(13, 20))),
+    (6304, 6304, frozenset(range(13, 20))),
+    (6759, 6759, frozenset(range(13, 20))),
+    (6761, 6763, frozenset(range(13, 20))),
+)
+
+
+def _known_issuer(digits: str) -> bool:
+    for low, high, lengths in _CARD_RANGES:
+        prefix = int(digits[: len(str(low))])
+        if low <= prefix <= high and len(digits) in lengths:
+            return True
+    return False
+
+
 def luhn(value: str) -> float | None:
-    """Payment card number: 13-19 digits, known issuer prefix, sane grouping, Luhn."""
+    """Payment card number: known issuer range and length, sane grouping, Luhn."""
     digits = _digits(value)
-    if not 13 <= len(digits) <= 19 or digits[0] not in "23456":
+    if not 13 <= len(digits) <= 19 or not _known_issuer(digits):
         return None
     groups = [len(g) for g in re.split(r"[ -]", value)]
     if len(groups) > 1 and groups not in ([4, 4, 4, 4], [4, 6, 5], [4, 6, 4], [4, 4, 4, 4, 3]):
@@ -211,13 +255,21 @@ _PLACEHOLDERS = frozenset(
 )  # fmt: skip
 
 
+# ${NAME}, $NAME, $(NAME), %NAME% and {{ name }}: a reference to a secret, not the secret.
+_TEMPLATE_VARIABLE = re.compile(
+    r"\$\{[^}]*\}|\$\(?[A-Z_][A-Z0-9_]*\)?(?![!-~])|%[A-Za-z_][A-Za-z0-9_]*%|\{\{"
+)
+
+
 def credential(value: str) -> float | None:
     """Secret value after a key word: reject placeholders, masks and template variables."""
     if len(value) < 6 or len(set(value)) <= 2:
         return None
     if value.casefold().strip("<>[]{}()$%") in _PLACEHOLDERS:
         return None
-    if value[0] in "<{$%" or value.startswith(("xxx", "XXX", "***")):
+    if value[0] in "<{" or value.startswith(("xxx", "XXX", "***")):
+        return None
+    if _TEMPLATE_VARIABLE.match(value):
         return None
     return 0.0
 
