@@ -35,8 +35,8 @@ unit: $(STAMP)
 	$(BIN)/pytest
 
 format: $(STAMP)
-	$(BIN)/ruff format src tests
-	$(BIN)/ruff check --fix src tests
+	$(BIN)/ruff format src tests benchmarks
+	$(BIN)/ruff check --fix src tests benchmarks
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
