@@ -24,7 +24,7 @@ from ethos.domain.findings import (
     triggered,
 )
 from ethos.domain.priority import parse_level
-from ethos.domain.projects import Project, parse_enum
+from ethos.domain.projects import Member, Project, parse_enum
 from ethos.knowledge.loading import describe_validation_error
 from ethos.services.context import ServiceContext, resolve_member, resolve_project
 from ethos.services.stage1 import load_profile
@@ -373,20 +373,31 @@ def resolve_finding(
         return _finding(uow, project, finding_id)
 
 
+def _decision(
+    uow: UnitOfWork, project_ref: str | int, finding_id: int, member: str, action: str
+) -> tuple[Project, Finding, Member]:
+    """Load what a decision needs and check the member may take it."""
+    project = resolve_project(uow, project_ref)
+    finding = _finding(uow, project, finding_id)
+    who = resolve_member(uow, project, member)
+    check_decider(finding, who, action=action)
+    return project, finding, who
+
+
+def _require_resolved(finding: Finding, verb: str) -> None:
+    if finding.status is not FindingStatus.RESOLVED:
+        raise ConflictError(
+            f"finding {finding.id} is {finding.status.value}; only a resolved finding is {verb}"
+        )
+
+
 def verify_finding(
     ctx: ServiceContext, project_ref: str | int, finding_id: int, *, member: str
 ) -> Finding:
     """An ethics member who does not own the finding confirms the fix."""
     with ctx.store.unit_of_work() as uow:
-        project = resolve_project(uow, project_ref)
-        finding = _finding(uow, project, finding_id)
-        who = resolve_member(uow, project, member)
-        check_decider(finding, who, action="verify")
-        if finding.status is not FindingStatus.RESOLVED:
-            raise ConflictError(
-                f"finding {finding.id} is {finding.status.value}; "
-                "only a resolved finding is verified"
-            )
+        project, finding, who = _decision(uow, project_ref, finding_id, member, "verify")
+        _require_resolved(finding, "verified")
         uow.findings.update(
             finding.id,
             status=FindingStatus.VERIFIED,
@@ -404,15 +415,8 @@ def reject_finding(
     if not reason.strip():
         raise InvalidInputError("--reason: say why the resolution is rejected")
     with ctx.store.unit_of_work() as uow:
-        project = resolve_project(uow, project_ref)
-        finding = _finding(uow, project, finding_id)
-        who = resolve_member(uow, project, member)
-        check_decider(finding, who, action="reject")
-        if finding.status is not FindingStatus.RESOLVED:
-            raise ConflictError(
-                f"finding {finding.id} is {finding.status.value}; "
-                "only a resolved finding is rejected"
-            )
+        project, finding, who = _decision(uow, project_ref, finding_id, member, "reject")
+        _require_resolved(finding, "rejected")
         uow.findings.update(finding.id, status=FindingStatus.OPEN, rationale=reason.strip())
         _record(ctx, uow, finding, "rejected", member_id=who.id, reason=reason.strip())
         return _finding(uow, project, finding_id)
@@ -425,10 +429,7 @@ def accept_finding(
     if not rationale.strip():
         raise InvalidInputError("--rationale: say why the limitation is acceptable")
     with ctx.store.unit_of_work() as uow:
-        project = resolve_project(uow, project_ref)
-        finding = _finding(uow, project, finding_id)
-        who = resolve_member(uow, project, member)
-        check_decider(finding, who, action="accept")
+        project, finding, who = _decision(uow, project_ref, finding_id, member, "accept")
         if finding.priority.value != "P3":
             raise ConflictError(
                 f"finding {finding.id} is {finding.priority.value}; only P3 findings may be "
