@@ -74,10 +74,6 @@ def write_questionnaire(root: Path, data: dict[str, Any]) -> Path:
     return path
 
 
-def text_pair(en: str) -> dict[str, str]:
-    return text(en)
-
-
 def catalogue_files(root: Path, *, max_bytes: int = 4096) -> Path:
     """Write a small risk catalogue, mitigation catalogue, priority matrix and evidence policy
     for the test questionnaire ``test-q`` under ``root`` and return ``root``."""
@@ -98,16 +94,21 @@ def catalogue_files(root: Path, *, max_bytes: int = 4096) -> Path:
             for m in ("subgroup-eval", "safety-review", "model-card")
         ],
     }
-    risk = lambda rid, cat, when, sev, lik, mit: {  # noqa: E731
-        "id": rid,
-        "category": cat,
-        "title": text(f"Risk {rid}"),
-        "description": text(f"What could go wrong: {rid}."),
-        "when": when,
-        "severity": sev,
-        "likelihood": lik,
-        "mitigations": [mit],
-    }
+
+    def risk(
+        rid: str, cat: str, when: dict[str, Any], sev: int, lik: int, mit: str
+    ) -> dict[str, Any]:
+        return {
+            "id": rid,
+            "category": cat,
+            "title": text(f"Risk {rid}"),
+            "description": text(f"What could go wrong: {rid}."),
+            "when": when,
+            "severity": sev,
+            "likelihood": lik,
+            "mitigations": [mit],
+        }
+
     risks = {
         "schema": "ethos.risk-catalogue/1",
         "id": "test-risks",

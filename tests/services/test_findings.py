@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -125,7 +126,7 @@ def test_full_lifecycle_to_release(fctx: ServiceContext, tmp_path: Path) -> None
     with pytest.raises(ConflictError, match=rf"cannot move to development .*#{p1} P1 open"):
         advance_project(fctx, pid, to="development")
 
-    findings.assign_finding(fctx, pid, p1, owner="E", due=__import__("datetime").date(2027, 1, 31))
+    findings.assign_finding(fctx, pid, p1, owner="E", due=date(2027, 1, 31))
     findings.plan_finding(fctx, pid, p1, mitigations=["subgroup-eval"], text="Evaluate per group.")
     with pytest.raises(ConflictError, match="has no evidence"):
         findings.resolve_finding(fctx, pid, p1, note="done")

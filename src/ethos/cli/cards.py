@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
-import os
-import tempfile
 from enum import StrEnum
 from pathlib import Path
 
 import typer
 
 from ethos.cli.app import emit_json, state
+from ethos.cli.output import write_atomically
 from ethos.cli.projects import project_app
 from ethos.reports.card import (
     render_card_html,
@@ -30,14 +29,6 @@ class CardFormat(StrEnum):
     HTML = "html"
     PDF = "pdf"
     JSON = "json"
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
-    Path(tmp).replace(path)
 
 
 def card_command(
@@ -68,7 +59,7 @@ def card_command(
     if out is None:
         typer.echo(rendered.decode(), nl=False)
     else:
-        _write_atomically(out, rendered)
+        write_atomically(out, rendered)
         typer.echo(f"wrote {out} (sha256 {issued.content_sha256})")
 
 

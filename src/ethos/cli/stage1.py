@@ -11,6 +11,7 @@ import yaml
 
 from ethos.cli.app import emit_json, state
 from ethos.cli.formats import ProfileFormat
+from ethos.cli.output import write_atomically
 from ethos.domain.errors import InvalidInputError
 from ethos.domain.questionnaire import SCORE_MAX, SCORE_MIN, Item
 from ethos.reports.profile import profile_json, profile_table
@@ -138,15 +139,8 @@ def profile(
     if out is None:
         typer.echo(text, nl=False)
     else:
-        _write_atomically(out, text)
+        write_atomically(out, text.encode())
         typer.echo(f"wrote {out}")
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".partial")
-    partial.write_text(text, encoding="utf-8")
-    partial.replace(path)
 
 
 @stage1_app.command("close")

@@ -64,6 +64,12 @@ Level = Annotated[int, Field(ge=1, le=5)]
 ConditionField = Annotated[Condition, BeforeValidator(parse_condition)]
 
 
+def _refuse_duplicate_ids(ids: list[str]) -> None:
+    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicates:
+        raise ValueError(f"entries: ids used twice: {', '.join(duplicates)}")
+
+
 class _Content(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
 
@@ -87,10 +93,7 @@ class MitigationCatalogue(_Content):
 
     @model_validator(mode="after")
     def _unique(self) -> Self:
-        ids = [m.id for m in self.entries]
-        duplicates = sorted({i for i in ids if ids.count(i) > 1})
-        if duplicates:
-            raise ValueError(f"entries: ids used twice: {', '.join(duplicates)}")
+        _refuse_duplicate_ids([e.id for e in self.entries])
         return self
 
     def get(self, mitigation_id: str) -> Mitigation:
@@ -126,10 +129,7 @@ class RiskCatalogue(_Content):
 
     @model_validator(mode="after")
     def _unique(self) -> Self:
-        ids = [r.id for r in self.entries]
-        duplicates = sorted({i for i in ids if ids.count(i) > 1})
-        if duplicates:
-            raise ValueError(f"entries: ids used twice: {', '.join(duplicates)}")
+        _refuse_duplicate_ids([e.id for e in self.entries])
         return self
 
     def get(self, risk_id: str) -> RiskEntry:
