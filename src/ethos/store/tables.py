@@ -31,6 +31,7 @@ __all__ = [
     "FindingRow",
     "MemberRow",
     "ProjectDescriptionRow",
+    "ProjectFactsRow",
     "ProjectRow",
     "QuestionnaireUseRow",
 ]
@@ -169,6 +170,7 @@ class FindingRow(Base):
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
     source: Mapped[str] = mapped_column(String(16))
     catalogue_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    clause_id: Mapped[str | None] = mapped_column(String(120), nullable=True)
     category: Mapped[str] = mapped_column(String(40))
     title_en: Mapped[str] = mapped_column(Text)
     title_ko: Mapped[str] = mapped_column(Text)
@@ -233,3 +235,17 @@ class CardIssueRow(Base):
     chain_count: Mapped[int] = mapped_column(Integer)
     content_sha256: Mapped[str] = mapped_column(String(64))
     artefacts: Mapped[str] = mapped_column(Text)
+
+
+class ProjectFactsRow(Base):
+    """Each recorded version of a project's intake facts; the newest revision is current."""
+
+    __tablename__ = "project_facts"
+
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), primary_key=True)
+    revision: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    schema: Mapped[str] = mapped_column(String(40))
+    data: Mapped[str] = mapped_column(Text)
+    digest: Mapped[str] = mapped_column(String(64))
+    recorded_by: Mapped[str] = mapped_column(String(200))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
