@@ -80,7 +80,8 @@ def catalogue_files(root: Path, *, max_bytes: int = 4096) -> Path:
     shipped = Path(__file__).resolve().parent.parent / "src" / "ethos" / "knowledge" / "catalogues"
     (root / "risks").mkdir(parents=True, exist_ok=True)
     (root / "mitigations").mkdir(parents=True, exist_ok=True)
-    (root / "priority.yaml").write_text((shipped / "priority.yaml").read_text(encoding="utf-8"))
+    for name in ("priority.yaml", "legal-findings.yaml"):
+        (root / name).write_text((shipped / name).read_text(encoding="utf-8"), encoding="utf-8")
     policy = yaml.safe_load((shipped / "evidence-policy.yaml").read_text(encoding="utf-8"))
     policy["max_bytes"] = max_bytes
     (root / "evidence-policy.yaml").write_text(yaml.safe_dump(policy), encoding="utf-8")
@@ -141,6 +142,9 @@ def catalogue_files(root: Path, *, max_bytes: int = 4096) -> Path:
                 "model-card",
             ),
             risk("r-never", "legal", {"gte": ["item.safe-b.score", 5]}, 5, 5, "model-card"),
+            # read intake facts and the classification; unknown until facts are recorded
+            risk("r-profiling", "privacy", {"eq": ["facts.profiling", True]}, 3, 3, "model-card"),
+            risk("r-eu-high", "legal", {"eq": ["eu.tier", "high_risk"]}, 4, 3, "model-card"),
         ],
     }
     (root / "mitigations" / "v1.yaml").write_text(yaml.safe_dump(mitigations), encoding="utf-8")

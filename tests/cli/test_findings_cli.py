@@ -35,6 +35,7 @@ def test_findings_lifecycle_on_the_command_line(
         == {
             "id",
             "catalogue_id",
+            "clause_id",
             "category",
             "severity",
             "likelihood",

@@ -59,6 +59,7 @@ class CliState:
                 questionnaires=QuestionnaireLibrary(root),
                 catalogue_root=self.content / "catalogues" if self.content else None,
                 evidence_dir=default_evidence_dir(self.db),
+                content_root=self.content,
             )
         if require_schema:
             self._ctx.store.require_current_schema()

@@ -30,6 +30,7 @@ def finding_summary(f: Finding) -> dict[str, object]:
     return {
         "id": f.id,
         "catalogue_id": f.catalogue_id,
+        "clause_id": f.clause_id,
         "category": f.category.value,
         "severity": f.severity,
         "likelihood": f.likelihood,
@@ -88,6 +89,7 @@ def derive(ctx: typer.Context, project: str = PROJECT, fmt: OutputFormat = FORMA
                 "reinstated": result.reinstated,
                 "withdrawn": result.withdrawn,
                 "unchanged": result.unchanged,
+                "facts_recorded": result.facts_recorded,
             }
         )
         return
@@ -95,6 +97,12 @@ def derive(ctx: typer.Context, project: str = PROJECT, fmt: OutputFormat = FORMA
         f"{len(result.added)} added, {len(result.reinstated)} reinstated, "
         f"{len(result.withdrawn)} withdrawn, {len(result.unchanged)} unchanged"
     )
+    if not result.facts_recorded:
+        typer.echo(
+            "note: the project has no intake facts, so no legal findings were derived "
+            "(record them with `ethos facts set`)",
+            err=True,
+        )
 
 
 @findings_app.command("list")

@@ -10,6 +10,7 @@ from ethos.cli.demo import demo_command
 from ethos.cli.findings import findings_app
 from ethos.cli.projects import member_app, project_app
 from ethos.cli.questionnaire import questionnaire_app
+from ethos.cli.regulation import classify_command, facts_app, kb_app
 from ethos.cli.stage1 import answer, consensus, profile, stage1_app
 
 __all__ = ["app", "run"]
@@ -21,11 +22,14 @@ app.add_typer(questionnaire_app, name="questionnaire")
 app.add_typer(stage1_app, name="stage1")
 app.add_typer(audit_app, name="audit")
 app.add_typer(findings_app, name="findings")
+app.add_typer(kb_app, name="kb")
+app.add_typer(facts_app, name="facts")
 app.command("answer")(answer)
 app.command("consensus")(consensus)
 app.command("profile")(profile)
 app.command("demo")(demo_command)
 app.command("card")(card_command)
+app.command("classify")(classify_command)
 
 
 def run() -> None:

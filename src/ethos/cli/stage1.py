@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import typer
-import yaml
 
 from ethos.cli.app import emit_json, state
+from ethos.cli.files import read_data_file
 from ethos.cli.formats import ProfileFormat
 from ethos.cli.output import write_atomically
 from ethos.domain.errors import InvalidInputError
@@ -25,19 +25,7 @@ stage1_app = typer.Typer(help="Close or reopen stage 1 of an assessment.", no_ar
 
 
 def _read_sheet(path: Path) -> list[service.SheetEntry]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = getattr(exc, "strerror", None) or type(exc).__name__
-        raise InvalidInputError(f"--file {path}: cannot be read ({reason})") from None
-    data: Any
-    try:
-        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
-    except (json.JSONDecodeError, yaml.YAMLError) as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = getattr(exc, "lineno", None) or (mark.line + 1 if mark else None)
-        where = f" at line {line}" if line else ""
-        raise InvalidInputError(f"--file {path}: not valid JSON or YAML{where}") from None
+    data = read_data_file(path)
     try:
         return service.parse_answer_sheet(data)
     except InvalidInputError as exc:

@@ -21,7 +21,7 @@ from typing import Annotated, Any, Literal, Protocol, Self
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from ethos.domain.facts import Facts, OperatorRole, fact_mapping
-from ethos.domain.frameworks import Applicability, Node, NodeId
+from ethos.domain.frameworks import Applicability, Node, NodeId, natural_key
 from ethos.domain.rules import (
     All,
     AnyOf,
@@ -316,7 +316,8 @@ def _obligations(
                     "basis": entry.basis if entry is not None else None,
                 }
     listed = sorted(
-        best.values(), key=lambda o: (o["applies_from"] or date.max, o["id"], o["role"])
+        best.values(),
+        key=lambda o: (o["applies_from"] or date.max, natural_key(o["id"]), o["role"]),
     )
     for item in listed:
         start = item["applies_from"]

@@ -57,6 +57,7 @@ CLOSED_STATUSES = frozenset(
 class FindingSource(StrEnum):
     DERIVED = "derived"
     MANUAL = "manual"
+    OBLIGATION = "obligation"  # a legal duty from the project's classification
 
 
 class EvidenceType(StrEnum):
@@ -110,6 +111,7 @@ class Finding:
     decided_at: datetime | None = None
     rationale: str = ""
     evidence: tuple[Evidence, ...] = field(default=())
+    clause_id: str | None = None  # the framework node a legal finding answers
 
     @property
     def is_open(self) -> bool:

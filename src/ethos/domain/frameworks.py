@@ -10,6 +10,7 @@ overwrite. Loading and cross-file checks live in :mod:`ethos.knowledge.framework
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import date
 from enum import StrEnum
@@ -29,6 +30,7 @@ __all__ = [
     "Strength",
     "Text",
     "effective_entry",
+    "natural_key",
     "split_node_id",
 ]
 
@@ -275,3 +277,12 @@ def effective_entry(
         and (e.enacted is None or e.enacted <= as_of)
     ]
     return usable[-1] if usable else None
+
+
+def natural_key(node_id: str) -> tuple[tuple[int, str], ...]:
+    """Sort key that puts ``art-9`` before ``art-10``."""
+    return tuple(
+        (int(part), "") if part.isdigit() else (-1, part)
+        for part in re.split(r"(\d+)", node_id)
+        if part
+    )

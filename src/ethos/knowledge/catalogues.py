@@ -27,6 +27,7 @@ FACT_PATTERNS = (
     re.compile(r"^dimension\.(?P<dimension>[a-z_0-9]+)\.(mean|min|max)$"),
     re.compile(r"^item\.(?P<item>[a-z0-9-]+)\.(score|min|max)$"),
     re.compile(r"^facts\.[a-z0-9_.]+$"),
+    re.compile(r"^(eu\.(tier|gpai|systemic_risk)|kr\.(high_impact|generative))$"),
 )
 
 
@@ -107,5 +108,6 @@ def _check_path(path: str, items: set[str], dimensions: set[str]) -> str:
         return ""
     return (
         f"fact {path!r} is not one the profile provides (project.type, project.lifecycle_stage, "
-        "dimension.<id>.mean|min|max, item.<id>.score|min|max, facts.<name>)"
+        "dimension.<id>.mean|min|max, item.<id>.score|min|max, facts.<name>, eu.tier, "
+        "eu.gpai, eu.systemic_risk, kr.high_impact, kr.generative)"
     )

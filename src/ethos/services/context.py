@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+from ethos.domain.crosswalk import Crosswalk
 from ethos.domain.errors import NotFoundError
 from ethos.domain.evidence import EvidencePolicy
+from ethos.domain.legal import LegalFindingPolicy
 from ethos.domain.projects import Member, Project
 from ethos.knowledge import catalogues
+from ethos.knowledge.content import (
+    ContentRoots,
+    LegalKnowledge,
+    load_legal,
+    load_practice_crosswalk,
+)
 from ethos.knowledge.loading import load_model
 from ethos.knowledge.questionnaires import QuestionnaireLibrary
 from ethos.store.blobs import BlobStore
@@ -29,7 +37,9 @@ class ServiceContext:
     """Dependencies of the use cases; the CLI and the web app each build one.
 
     ``catalogue_root`` is the folder of the risk and mitigation catalogues (the shipped
-    ones by default); ``evidence_dir`` is where evidence files are kept.
+    ones by default); ``content_root`` the ethics office's own content folder, whose
+    ``frameworks``, ``classification`` and ``crosswalks`` subfolders replace the shipped
+    ones; ``evidence_dir`` is where evidence files are kept.
     """
 
     store: Store
@@ -39,6 +49,7 @@ class ServiceContext:
     catalogue_root: Path | None = None
     evidence_dir: Path = field(default_factory=lambda: Path("evidence"))
     review_months: int = 12
+    content_root: Path | None = None
 
     def catalogues(self) -> catalogues.Catalogues:
         """The risk and mitigation catalogues and the priority matrix, cross-checked."""
@@ -49,6 +60,24 @@ class ServiceContext:
     def evidence_policy(self) -> EvidencePolicy:
         root = self.catalogue_root or catalogues.default_root()
         return load_model(root / "evidence-policy.yaml", EvidencePolicy)
+
+    def legal_policy(self) -> LegalFindingPolicy:
+        root = self.catalogue_root or catalogues.default_root()
+        return load_model(root / "legal-findings.yaml", LegalFindingPolicy)
+
+    def content_roots(self) -> ContentRoots:
+        roots = replace(ContentRoots.at(self.content_root), questionnaires=self.questionnaires.root)
+        if self.catalogue_root is not None:
+            return replace(roots, catalogues=self.catalogue_root)
+        return roots
+
+    def legal(self) -> LegalKnowledge:
+        """Frameworks and classification rules, cross-checked (cached)."""
+        return load_legal(self.content_roots())
+
+    def crosswalk(self) -> Crosswalk:
+        """The crosswalk of the practices in use (cached)."""
+        return load_practice_crosswalk(self.content_roots())
 
     def blobs(self) -> BlobStore:
         return BlobStore(self.evidence_dir)

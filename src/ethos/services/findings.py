@@ -27,6 +27,7 @@ from ethos.domain.priority import parse_level
 from ethos.domain.projects import Member, Project, parse_enum
 from ethos.knowledge.loading import describe_validation_error
 from ethos.services.context import ServiceContext, resolve_member, resolve_project
+from ethos.services.legal_findings import classification_facts, sync_legal_findings
 from ethos.services.stage1 import load_profile
 from ethos.store.unit_of_work import UnitOfWork
 
@@ -53,6 +54,7 @@ class DeriveResult:
     reinstated: list[int]
     withdrawn: list[int]
     unchanged: list[int]
+    facts_recorded: bool = True  # without intake facts no legal findings can be derived
 
 
 def _finding(uow: UnitOfWork, project: Project, finding_id: int) -> Finding:
@@ -110,13 +112,20 @@ def derive_findings(ctx: ServiceContext, project_ref: str | int) -> DeriveResult
                 f"stage 1 of {project.name!r} is not complete; findings are derived from a "
                 "complete profile (see `ethos profile`)"
             )
-        holding = {
-            e.id: e for e in triggered(cats.risks.entries, profile_facts(project, view.profile))
+        facts = {
+            **profile_facts(project, view.profile),
+            **classification_facts(ctx, uow, project),
         }
+        holding = {e.id: e for e in triggered(cats.risks.entries, facts)}
         existing = {
-            f.catalogue_id: f for f in uow.findings.of_project(project.id) if f.catalogue_id
+            f.catalogue_id: f
+            for f in uow.findings.of_project(project.id)
+            if f.catalogue_id and f.source is not FindingSource.OBLIGATION
         }
-        result = DeriveResult([], [], [], [])
+        legal = sync_legal_findings(ctx, uow, project, now)
+        result = DeriveResult(
+            legal.added, legal.reinstated, legal.withdrawn, legal.unchanged, legal.facts_recorded
+        )
         for entry_id, entry in holding.items():
             found = existing.get(entry_id)
             if found is None:

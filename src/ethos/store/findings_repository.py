@@ -75,6 +75,7 @@ def _finding(row: FindingRow, evidence: list[Evidence]) -> Finding:
         decided_at=row.decided_at,
         rationale=row.rationale,
         evidence=tuple(evidence),
+        clause_id=row.clause_id,
     )
 
 

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from ethos.domain.audit import AuditEvent, new_event
 from ethos.domain.errors import ConflictError
 from ethos.store.engine import make_engine
+from ethos.store.facts_repository import FactsRepository
 from ethos.store.findings_repository import (
     CardIssueRepository,
     DescriptionRepository,
@@ -45,6 +46,7 @@ class UnitOfWork:
         self.findings = FindingRepository(session)
         self.descriptions = DescriptionRepository(session)
         self.card_issues = CardIssueRepository(session)
+        self.facts = FactsRepository(session)
         self._locked = False
 
     def record(

@@ -1,0 +1,168 @@
+"""Where each kind of content lives, and one check of all of it together.
+
+The shipped content is under ``ethos/knowledge``. An ethics office may keep its own in a
+folder of the same layout (``--content DIR`` or ``$ETHOS_CONTENT_DIR``); a subfolder it
+does not have falls back to the shipped one, so overriding the questionnaire does not
+mean copying the EU AI Act.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from ethos.domain.classification import RuleSet
+from ethos.domain.crosswalk import Crosswalk
+from ethos.domain.errors import ContentError
+from ethos.knowledge import catalogues as catalogue_loader
+from ethos.knowledge.crosswalks import check_crosswalk
+from ethos.knowledge.frameworks import (
+    KnowledgeBase,
+    dangling_clauses,
+    load_rule_set,
+    validate_root,
+)
+from ethos.knowledge.questionnaires import QuestionnaireLibrary
+
+__all__ = [
+    "RULE_SETS",
+    "ContentRoots",
+    "LegalKnowledge",
+    "load_legal",
+    "load_practice_crosswalk",
+    "validate_content",
+]
+
+SHIPPED = Path(__file__).parent
+KINDS = ("questionnaires", "catalogues", "frameworks", "classification", "crosswalks")
+RULE_SETS = ("eu-ai-act", "kr-ai-basic-act")
+
+
+@dataclass(frozen=True)
+class ContentRoots:
+    """The folder of each kind of content."""
+
+    questionnaires: Path
+    catalogues: Path
+    frameworks: Path
+    classification: Path
+    crosswalks: Path
+
+    @classmethod
+    def at(cls, base: Path | None = None) -> ContentRoots:
+        """Folders under ``base``, each falling back to the shipped one when absent."""
+        chosen = {}
+        for kind in KINDS:
+            own = base / kind if base is not None else None
+            chosen[kind] = own if own is not None and own.is_dir() else SHIPPED / kind
+        return cls(**chosen)
+
+
+@dataclass(frozen=True)
+class LegalKnowledge:
+    """The frameworks and the classification rules, checked together."""
+
+    frameworks: KnowledgeBase
+    rules: dict[str, RuleSet]
+
+    def rule_set(self, framework: str) -> RuleSet:
+        return self.rules[framework]
+
+
+def _crosswalk_file(roots: ContentRoots) -> Path:
+    files = sorted(roots.crosswalks.glob("*.yaml"))
+    if len(files) != 1:
+        found = ", ".join(p.name for p in files) or "none"
+        raise ContentError(f"{roots.crosswalks}: expected one crosswalk file (found {found})")
+    return files[0]
+
+
+def _stamp(*folders: Path) -> tuple[int, ...]:
+    return tuple(p.stat().st_mtime_ns for f in folders for p in sorted(f.rglob("*.yaml")))
+
+
+@cache
+def _load_legal(frameworks_root: Path, rules_root: Path, stamp: tuple[int, ...]) -> LegalKnowledge:
+    del stamp  # part of the cache key only: edited content is read again
+    frameworks = KnowledgeBase.load(frameworks_root)
+    problems: list[str] = []
+    rules = {}
+    for framework in RULE_SETS:
+        try:
+            rules[framework] = load_rule_set(framework, frameworks, root=rules_root)
+        except ContentError as exc:
+            problems += exc.message.splitlines()
+    if problems:
+        raise ContentError("\n".join(problems))
+    return LegalKnowledge(frameworks, rules)
+
+
+def load_legal(roots: ContentRoots | None = None) -> LegalKnowledge:
+    """Load the frameworks and classification rules; :class:`ContentError` lists problems."""
+    chosen = roots if roots is not None else ContentRoots.at(None)
+    stamp = _stamp(chosen.frameworks, chosen.classification)
+    return _load_legal(chosen.frameworks, chosen.classification, stamp)
+
+
+@cache
+def _load_crosswalk(roots: ContentRoots, stamp: tuple[int, ...]) -> Crosswalk:
+    del stamp
+    frameworks = load_legal(roots).frameworks
+    library = QuestionnaireLibrary(roots.questionnaires)
+    cats = catalogue_loader.load_catalogues(roots.catalogues, questionnaires=library.latest)
+    return check_crosswalk(
+        _crosswalk_file(roots),
+        knowledge=frameworks,
+        questionnaire=library.latest(cats.risks.questionnaire),
+        risks=cats.risks,
+        mitigations=cats.mitigations,
+    )
+
+
+def load_practice_crosswalk(roots: ContentRoots | None = None) -> Crosswalk:
+    """The crosswalk of the practices in use, checked against them and the frameworks."""
+    chosen = roots if roots is not None else ContentRoots.at(None)
+    folders = (chosen.frameworks, chosen.crosswalks, chosen.catalogues, chosen.questionnaires)
+    return _load_crosswalk(chosen, _stamp(*folders))
+
+
+def validate_content(roots: ContentRoots) -> list[str]:
+    """Every problem in the content under ``roots``, one line each naming file and id."""
+    problems = validate_root(roots.frameworks)
+    if problems:
+        return problems
+    frameworks = KnowledgeBase.load(roots.frameworks)
+    for framework in RULE_SETS:
+        try:
+            load_rule_set(framework, frameworks, root=roots.classification)
+        except ContentError as exc:
+            problems += exc.message.splitlines()
+    library = QuestionnaireLibrary(roots.questionnaires)
+    try:
+        cats = catalogue_loader.load_catalogues(roots.catalogues, questionnaires=library.latest)
+    except ContentError as exc:
+        return problems + exc.message.splitlines()
+    questionnaire = library.latest(cats.risks.questionnaire)
+    where_q = roots.questionnaires / questionnaire.id / f"v{questionnaire.version}.yaml"
+    for item in questionnaire.items:
+        for node in dangling_clauses(frameworks, item.frameworks):
+            problems.append(f"{where_q}: item {item.id!r}: no framework node {node!r}")
+    for kind, entries in (("risk", cats.risks.entries), ("mitigation", cats.mitigations.entries)):
+        for entry in entries:
+            for node in dangling_clauses(frameworks, entry.frameworks):
+                problems.append(
+                    f"{roots.catalogues}: {kind} {entry.id!r}: no framework node {node!r}"
+                )
+    try:
+        path = _crosswalk_file(roots)
+        check_crosswalk(
+            path,
+            knowledge=frameworks,
+            questionnaire=questionnaire,
+            risks=cats.risks,
+            mitigations=cats.mitigations,
+        )
+    except ContentError as exc:
+        problems += exc.message.splitlines()
+    return problems
