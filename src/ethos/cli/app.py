@@ -14,6 +14,7 @@ from sqlalchemy.exc import OperationalError
 from typer.core import TyperGroup
 
 from ethos.domain.errors import EthosError
+from ethos.knowledge.content import ContentRoots
 from ethos.knowledge.questionnaires import QuestionnaireLibrary
 from ethos.services.context import ServiceContext
 from ethos.store.engine import default_database_url, default_evidence_dir
@@ -52,12 +53,12 @@ class CliState:
     def context(self, *, require_schema: bool = True) -> ServiceContext:
         if self._ctx is None:
             store = Store.open(self.db)
-            root = self.content / "questionnaires" if self.content else None
+            roots = ContentRoots.at(self.content)
             self._ctx = ServiceContext(
                 store=store,
                 actor=self.actor,
-                questionnaires=QuestionnaireLibrary(root),
-                catalogue_root=self.content / "catalogues" if self.content else None,
+                questionnaires=QuestionnaireLibrary(roots.questionnaires),
+                catalogue_root=roots.catalogues,
                 evidence_dir=default_evidence_dir(self.db),
                 content_root=self.content,
             )
