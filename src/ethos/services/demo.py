@@ -6,7 +6,7 @@ import json
 import random
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -14,7 +14,7 @@ from ethos.domain.description import ProjectDescription
 from ethos.domain.findings import FindingStatus
 from ethos.domain.projects import LifecycleStage, ProjectType, Role
 from ethos.knowledge.loading import load_model
-from ethos.services import cards, findings, projects, stage1
+from ethos.services import cards, findings, projects, regulation, stage1
 from ethos.services.context import ServiceContext
 from ethos.services.lifecycle import advance_project
 
@@ -43,6 +43,7 @@ class DemoProject(_Model):
     close_stage1: bool = False
     full_assessment: bool = False
     description: ProjectDescription | None = None
+    facts: dict[str, Any] | None = None  # intake facts, validated when recorded
 
 
 class DemoOrganisation(_Model):
@@ -121,6 +122,8 @@ def seed_demo(
             purpose=spec.purpose,
             lifecycle_stage=spec.lifecycle_stage.value,
         )
+        if spec.facts is not None:
+            regulation.set_facts(ctx, project.id, spec.facts)
         view = stage1.stage1_profile(ctx, project.id)
         questionnaire = view.questionnaire
         for person in spec.members:
