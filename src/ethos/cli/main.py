@@ -11,6 +11,7 @@ from ethos.cli.findings import findings_app
 from ethos.cli.projects import member_app, project_app
 from ethos.cli.questionnaire import questionnaire_app
 from ethos.cli.regulation import classify_command, facts_app, kb_app
+from ethos.cli.report import stats_command
 from ethos.cli.stage1 import answer, consensus, profile, stage1_app
 
 __all__ = ["app", "run"]
@@ -30,6 +31,7 @@ app.command("profile")(profile)
 app.command("demo")(demo_command)
 app.command("card")(card_command)
 app.command("classify")(classify_command)
+app.command("stats")(stats_command)
 
 
 def run() -> None:

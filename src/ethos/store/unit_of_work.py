@@ -29,6 +29,7 @@ from ethos.store.repositories import (
     QuestionnaireUseRepository,
 )
 from ethos.store.schema import require_current_schema, upgrade
+from ethos.store.stats_repository import StatsRepository
 
 __all__ = ["Store", "UnitOfWork"]
 
@@ -47,6 +48,7 @@ class UnitOfWork:
         self.descriptions = DescriptionRepository(session)
         self.card_issues = CardIssueRepository(session)
         self.facts = FactsRepository(session)
+        self.stats = StatsRepository(session)
         self._locked = False
 
     def record(
