@@ -13,10 +13,12 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
 	touch $(STAMP)
 
-## demo: install Ethos, create the demo organisation in SQLite, walk through stage 1
+## demo: install Ethos, create the demo organisation in SQLite, walk through stage 1,
+## then serve the web app on http://127.0.0.1:8000/ (demo accounts are printed; Ctrl-C stops)
 demo: $(STAMP)
 	rm -rf var/demo
 	$(BIN)/ethos --db sqlite:///$(DEMO_DB) demo --out var/demo
+	$(BIN)/ethos --db sqlite:///$(DEMO_DB) serve --host 127.0.0.1 --port 8000
 
 ## test: install everything the tests need (system packages too) and run the whole suite
 test: system-deps $(STAMP) lint typecheck unit

@@ -10,6 +10,8 @@ ldconfig -p 2>/dev/null | grep -q 'libpango-1.0.so' || missing+=(libpango-1.0-0)
 ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so' || missing+=(libpangoft2-1.0-0)
 [ -d /usr/share/fonts/truetype/nanum ] || missing+=(fonts-nanum)
 command -v fc-list >/dev/null 2>&1 || missing+=(fontconfig)
+# The web app's end-to-end tests drive Debian's Chromium with Playwright (never a download).
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0

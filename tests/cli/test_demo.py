@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 from tests.cli.conftest import Invoke, as_json
@@ -28,9 +29,18 @@ def test_demo_seeds_three_projects_and_prints_a_profile(tmp_path: Path, cli: Inv
     pid = closed[0]["id"]
     assert closed[0]["lifecycle_stage"] == "release"
     written = sorted(p.name for p in (tmp_path / "out").iterdir() if p.is_file())
+    year = datetime.now(UTC).year
     assert written == sorted(
         [f"profile-{pid}-{lang}.svg" for lang in ("en", "ko")]
         + [f"card-{pid}-{lang}.{fmt}" for lang in ("en", "ko") for fmt in ("md", "html")]
+        + [f"report-{year}-{lang}.{fmt}" for lang in ("en", "ko") for fmt in ("md", "html")]
+    )
+    annual = (tmp_path / "out" / f"report-{year}-en.md").read_text(encoding="utf-8")
+    stats = as_json(cli("stats", "--year", str(year), "--format", "json", db=url))
+    assert f"| Problems found | {stats['findings']['count']} |" in annual
+    assert "AI Ethics Committee" in annual  # from the office's demo records
+    assert "AI 윤리 책임 보고서" in (tmp_path / "out" / f"report-{year}-ko.md").read_text(
+        encoding="utf-8"
     )
     found = as_json(cli("findings", "list", str(pid), "--format", "json", db=url))
     assert found and {f["status"] for f in found} <= {"verified", "accepted"}

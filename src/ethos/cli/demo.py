@@ -8,10 +8,12 @@ import typer
 
 from ethos.cli.app import state
 from ethos.domain.errors import ConflictError
+from ethos.reports.annual import render_report_html, render_report_markdown
 from ethos.reports.card import render_card_html, render_card_markdown
 from ethos.reports.profile import profile_table
 from ethos.reports.radar import radar_svg
-from ethos.services import audit, cards, demo, stage1
+from ethos.services import audit, cards, demo, office, stage1
+from ethos.services import report as report_service
 from ethos.services.projects import list_projects
 
 __all__ = ["demo_command"]
@@ -31,7 +33,8 @@ def demo_command(
             "the demo needs an empty one (give another --db)"
         )
     typer.echo(f"Ethos demo · database {context.store.url}\n")
-    outcomes = demo.seed_demo(context, demo.load_demo_organisation(), work=out / "work")
+    organisation = demo.load_demo_organisation()
+    outcomes = demo.seed_demo(context, organisation, work=out / "work")
     for outcome in outcomes:
         state_text = "stage 1 closed" if outcome.closed else "stage 1 open"
         done = f", {outcome.findings} finding(s) through stages 2 and 3" if outcome.findings else ""
@@ -60,5 +63,34 @@ def demo_command(
                 path.write_bytes(data)
                 cards.record_issue(context, card, rendered=data, fmt=fmt)
                 typer.echo(f"card: {path}")
-    report = audit.verify_audit_chain(context)
-    typer.echo(f"\naudit trail: {'ok' if report.ok else 'BROKEN'} {report.count} events")
+    office.seed_office_demo(context)
+    year = context.clock().year
+    for lang in ("en", "ko"):
+        annual = report_service.build_report(context, year, lang=lang)
+        for fmt, text in (
+            ("md", render_report_markdown(annual)),
+            ("html", render_report_html(annual)),
+        ):
+            path = out / f"report-{year}-{lang}.{fmt}"
+            path.write_text(text, encoding="utf-8")
+            typer.echo(f"annual report: {path}")
+    chain = audit.verify_audit_chain(context)
+    typer.echo(f"\naudit trail: {'ok' if chain.ok else 'BROKEN'} {chain.count} events")
+    _print_accounts(organisation)
+
+
+def _print_accounts(organisation: demo.DemoOrganisation) -> None:
+    """The demo's sign-ins for `ethos serve` (made-up passwords, demo data only)."""
+    if not organisation.accounts:
+        return
+    seats: dict[str, list[str]] = {}
+    for project in organisation.projects:
+        for member in project.members:
+            if member.username:
+                seats.setdefault(member.username, []).append(
+                    f"{project.name} ({member.role.value})"
+                )
+    typer.echo("\ndemo accounts for the web app (made-up passwords):")
+    for account in organisation.accounts:
+        where = "; ".join(seats.get(account.username, [])) or account.role
+        typer.echo(f"  {account.username:<9} {account.password:<20} {where}")

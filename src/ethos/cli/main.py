@@ -8,11 +8,14 @@ from ethos.cli.cards import card_command
 from ethos.cli.db import db_app
 from ethos.cli.demo import demo_command
 from ethos.cli.findings import findings_app
+from ethos.cli.office import office_app
 from ethos.cli.projects import member_app, project_app
 from ethos.cli.questionnaire import questionnaire_app
 from ethos.cli.regulation import classify_command, facts_app, kb_app
-from ethos.cli.report import stats_command
+from ethos.cli.report import report_command, stats_command
+from ethos.cli.serve import serve_command
 from ethos.cli.stage1 import answer, consensus, profile, stage1_app
+from ethos.cli.users import user_app
 
 __all__ = ["app", "run"]
 
@@ -25,6 +28,8 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(findings_app, name="findings")
 app.add_typer(kb_app, name="kb")
 app.add_typer(facts_app, name="facts")
+app.add_typer(office_app, name="office")
+app.add_typer(user_app, name="user")
 app.command("answer")(answer)
 app.command("consensus")(consensus)
 app.command("profile")(profile)
@@ -32,6 +37,8 @@ app.command("demo")(demo_command)
 app.command("card")(card_command)
 app.command("classify")(classify_command)
 app.command("stats")(stats_command)
+app.command("report")(report_command)
+app.command("serve")(serve_command)
 
 
 def run() -> None:

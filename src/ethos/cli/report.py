@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import json
+from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
 import typer
 
 from ethos.cli.app import emit_json, state
 from ethos.cli.formats import OutputFormat
+from ethos.cli.output import write_atomically
+from ethos.domain.errors import InvalidInputError
+from ethos.reports.annual import render_report_html, render_report_markdown, render_report_pdf
+from ethos.services import report as report_service
 from ethos.services import stats as stats_service
 
-__all__ = ["stats_command"]
+__all__ = ["report_command", "stats_command"]
 
 
 def _line(label: str, figure: dict[str, Any]) -> str:
@@ -47,3 +54,43 @@ def stats_command(
     typer.echo(_line("open P1 (now)", data["open"]["P1"]))
     typer.echo(_line("open P2 (now)", data["open"]["P2"]))
     typer.echo(_line("due for re-assessment", data["reassessment_due"]))
+
+
+class ReportFormat(StrEnum):
+    MD = "md"
+    HTML = "html"
+    PDF = "pdf"
+    JSON = "json"
+
+
+def report_command(
+    ctx: typer.Context,
+    year: int = typer.Option(..., "--year", help="Calendar year (UTC)."),
+    lang: str = typer.Option(None, "--lang", help="ko or en (default: the global --lang)."),
+    fmt: ReportFormat = typer.Option(ReportFormat.HTML, "--format", help="md, html, pdf or json"),
+    out: Path = typer.Option(None, "--out", help="File to write (default: stdout; PDF: needed)."),
+    organisation: str = typer.Option("", "--organisation", help="Name on the title page."),
+) -> None:
+    """The annual AI ethics accountability report, built from the records."""
+    cli = state(ctx)
+    language = lang or cli.lang
+    if language not in ("ko", "en"):
+        raise InvalidInputError(f"--lang: {language!r} is not one of: ko, en")
+    if fmt is ReportFormat.PDF and out is None:
+        raise InvalidInputError("--format pdf: give --out FILE.pdf")
+    report = report_service.build_report(
+        cli.context(), year, lang=language, organisation=organisation.strip()
+    )
+    if fmt is ReportFormat.JSON:
+        data = (json.dumps(report, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()
+    elif fmt is ReportFormat.MD:
+        data = render_report_markdown(report).encode("utf-8")
+    elif fmt is ReportFormat.HTML:
+        data = render_report_html(report).encode("utf-8")
+    else:
+        data, _pages = render_report_pdf(report)
+    if out is None:
+        typer.echo(data.decode("utf-8"), nl=False)
+        return
+    write_atomically(out, data)
+    typer.echo(f"report: {out}", err=True)

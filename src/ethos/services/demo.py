@@ -14,7 +14,7 @@ from ethos.domain.description import ProjectDescription
 from ethos.domain.findings import FindingStatus
 from ethos.domain.projects import LifecycleStage, ProjectType, Role
 from ethos.knowledge.loading import load_model
-from ethos.services import cards, findings, projects, regulation, stage1
+from ethos.services import accounts, cards, findings, projects, regulation, stage1
 from ethos.services.context import ServiceContext
 from ethos.services.lifecycle import advance_project
 
@@ -31,6 +31,16 @@ class DemoMember(_Model):
     name: str
     role: Role
     lean: Annotated[float, Field(ge=-2, le=2)] = 0.0
+    username: str | None = None
+
+
+class DemoAccount(_Model):
+    """A sign-in for the web app; the password is made up and printed by ``ethos demo``."""
+
+    username: str
+    display_name: str
+    role: Literal["admin", "auditor", "user"]
+    password: str
 
 
 class DemoProject(_Model):
@@ -49,6 +59,7 @@ class DemoProject(_Model):
 class DemoOrganisation(_Model):
     schema_: Literal["ethos.demo/1"] = Field(alias="schema")
     seed: int
+    accounts: list[DemoAccount] = Field(default_factory=list)
     projects: Annotated[list[DemoProject], Field(min_length=1)]
 
 
@@ -113,6 +124,14 @@ def seed_demo(
     demo is a real one.
     """
     rng = random.Random(organisation.seed)  # noqa: S311  (made-up answers, not secrets)
+    for account in organisation.accounts:
+        accounts.create_user(
+            ctx,
+            username=account.username,
+            display_name=account.display_name,
+            role=account.role,
+            password=account.password,
+        )
     outcomes = []
     for spec in organisation.projects:
         project = projects.create_project(
@@ -128,6 +147,8 @@ def seed_demo(
         questionnaire = view.questionnaire
         for person in spec.members:
             member = projects.add_member(ctx, project.id, name=person.name, role=person.role.value)
+            if person.username:
+                accounts.link_member(ctx, project.id, member.id, person.username)
             entries = []
             for item in questionnaire.items_for(person.role):
                 base = spec.exposure.get(item.dimension, 3.0) + person.lean

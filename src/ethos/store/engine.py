@@ -12,9 +12,17 @@ from sqlalchemy.exc import ArgumentError
 
 from ethos.domain.errors import InvalidInputError
 
-__all__ = ["DEFAULT_DB_ENV", "default_database_url", "default_evidence_dir", "make_engine"]
+__all__ = [
+    "DEFAULT_DB_ENV",
+    "DEFERRED_OPTION",
+    "default_database_url",
+    "default_evidence_dir",
+    "make_engine",
+]
 
 DEFAULT_DB_ENV = "ETHOS_DATABASE_URL"
+# Execution option marking an engine whose SQLite transactions begin deferred (reads only).
+DEFERRED_OPTION = "ethos_deferred"
 
 
 def _data_home() -> Path:
@@ -54,7 +62,9 @@ def make_engine(url: str) -> Engine:
     """Create an engine for ``url``.
 
     SQLite files get WAL journaling, foreign keys, a busy timeout and ``BEGIN IMMEDIATE``
-    transactions (so concurrent writers queue instead of failing); their folder is created.
+    transactions (so concurrent writers queue instead of failing); an engine given the
+    :data:`DEFERRED_OPTION` execution option begins plain (deferred) transactions instead,
+    for readers. The folder of the file is created.
     ``postgresql://`` URLs use the psycopg 3 driver.
     """
     try:
@@ -91,4 +101,9 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # Readers (see Store.for_reading) start a deferred transaction: in WAL mode they
+        # read a snapshot without waiting for, or holding, the write lock.
+        if connection.get_execution_options().get(DEFERRED_OPTION):
+            connection.exec_driver_sql("BEGIN")
+        else:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -6,11 +6,13 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     Date,
     DateTime,
     Dialect,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     SmallInteger,
@@ -23,17 +25,21 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 __all__ = [
     "AnswerRow",
+    "ApiTokenRow",
     "AuditEventRow",
     "Base",
     "CardIssueRow",
     "ConsensusRow",
     "EvidenceRow",
     "FindingRow",
+    "LoginAttemptRow",
     "MemberRow",
+    "OfficeRecordRow",
     "ProjectDescriptionRow",
     "ProjectFactsRow",
     "ProjectRow",
     "QuestionnaireUseRow",
+    "UserRow",
 ]
 
 NAMING = {
@@ -87,13 +93,18 @@ class ProjectRow(Base):
 
 class MemberRow(Base):
     __tablename__ = "members"
-    __table_args__ = (UniqueConstraint("project_id", "name"),)
+    __table_args__ = (
+        UniqueConstraint("project_id", "name"),
+        # One seat per account on a task force; unlinked members (NULL) are not limited.
+        Index("ix_members_project_id_user_id", "project_id", "user_id", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
     name: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True, index=True)
 
 
 class AnswerRow(Base):
@@ -249,3 +260,81 @@ class ProjectFactsRow(Base):
     digest: Mapped[str] = mapped_column(String(64))
     recorded_by: Mapped[str] = mapped_column(String(200))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class UserRow(Base):
+    """A local account. Only the argon2 hash of the password is kept."""
+
+    __tablename__ = "users"
+    __table_args__ = (CheckConstraint("role IN ('admin', 'auditor', 'user')", name="role"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(16))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ApiTokenRow(Base):
+    """An API token; only the SHA-256 of the token is kept, the token is shown once."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class LoginAttemptRow(Base):
+    """Recent sign-in attempts, read by the throttle; never the password tried."""
+
+    __tablename__ = "login_attempts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), index=True)
+    source: Mapped[str] = mapped_column(String(64), index=True)
+    succeeded: Mapped[bool] = mapped_column(Boolean)
+    attempted_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+class OfficeRecordRow(Base):
+    """An ethics-office record (``ethos.domain.office``); never deleted, only withdrawn.
+
+    A correction withdraws the record (``withdrawn_at``, ``withdrawn_reason``) and, when it
+    is replaced, points to its successor (``replaced_by``). ``main_date`` and ``end_date``
+    (``NULL`` while ongoing) are copied from ``data`` so that years can be queried.
+    """
+
+    __tablename__ = "office_records"
+    __table_args__ = (
+        CheckConstraint(
+            "kind IN ('committee', 'meeting', 'red_team', 'education', 'partnership', "
+            "'policy_watch')",
+            name="kind",
+        ),
+        CheckConstraint(
+            "(withdrawn_at IS NULL AND withdrawn_reason IS NULL) OR "
+            "(withdrawn_at IS NOT NULL AND withdrawn_reason IS NOT NULL)",
+            name="withdrawal",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), index=True)
+    main_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    data: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    created_by: Mapped[str] = mapped_column(String(200))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    withdrawn_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    replaced_by: Mapped[int | None] = mapped_column(ForeignKey("office_records.id"), nullable=True)

@@ -13,13 +13,21 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ethos.domain.audit import AuditEvent, new_event
 from ethos.domain.errors import ConflictError
-from ethos.store.engine import make_engine
+from ethos.store.accounts_repository import (
+    AccountRepository,
+    ApiTokenRepository,
+    LoginAttemptRepository,
+    MembershipRepository,
+)
+from ethos.store.engine import DEFERRED_OPTION, make_engine
 from ethos.store.facts_repository import FactsRepository
 from ethos.store.findings_repository import (
     CardIssueRepository,
     DescriptionRepository,
     FindingRepository,
 )
+from ethos.store.office_repository import OfficeRecordRepository
+from ethos.store.portfolio_repository import PortfolioRepository
 from ethos.store.repositories import (
     AnswerRepository,
     AuditRepository,
@@ -49,6 +57,12 @@ class UnitOfWork:
         self.card_issues = CardIssueRepository(session)
         self.facts = FactsRepository(session)
         self.stats = StatsRepository(session)
+        self.accounts = AccountRepository(session)
+        self.api_tokens = ApiTokenRepository(session)
+        self.login_attempts = LoginAttemptRepository(session)
+        self.memberships = MembershipRepository(session)
+        self.portfolio = PortfolioRepository(session)
+        self.office = OfficeRecordRepository(session)
         self._locked = False
 
     def record(
@@ -82,6 +96,20 @@ class Store:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._reader: Store | None = None
+
+    def for_reading(self) -> Store:
+        """The same database for use cases that only read.
+
+        On SQLite their transactions begin deferred, so readers neither wait for nor hold
+        the write lock (WAL gives each a consistent snapshot). A write inside one may fail
+        when another writer got there first: keep writes on the store itself.
+        """
+        if self._reader is None:
+            options = {DEFERRED_OPTION: True}
+            self._reader = Store(self.engine.execution_options(**options))
+            self._reader._reader = self._reader
+        return self._reader
 
     @classmethod
     def open(cls, url: str) -> Store:

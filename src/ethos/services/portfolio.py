@@ -1,0 +1,124 @@
+"""The ethics office's view over all projects: stages, open findings, re-assessments due."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from ethos.domain.description import ProjectDescription
+from ethos.domain.projects import Project
+from ethos.services.authz import Principal, visible_project_ids
+from ethos.services.context import ServiceContext
+
+__all__ = ["Portfolio", "ProjectSummary", "due_reasons", "portfolio", "visible_projects"]
+
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectSummary:
+    project: Project
+    members: int
+    open_findings: Mapping[str, int]
+
+
+@dataclass(frozen=True, slots=True)
+class Portfolio:
+    """What the dashboard shows, limited to the projects the principal may see."""
+
+    total: int
+    by_type_and_stage: Mapping[str, Mapping[str, int]]
+    open_findings: Mapping[str, Mapping[str, int]]
+    due: list[dict[str, Any]]
+    projects: list[ProjectSummary]
+    page: int
+    pages: int
+    open_by_priority: Mapping[str, int] = field(default_factory=dict)
+
+
+def due_reasons(
+    now: datetime,
+    issued_at: datetime,
+    artefacts: Mapping[str, Any],
+    description: Mapping[str, Any] | None,
+    review_months: int,
+) -> list[str]:
+    """Why a project needs re-assessment: card older than the review period, or the model
+    or data versions it covered have changed (the rule of ``cards.reassessment_due``)."""
+    reasons = []
+    months = (now.year - issued_at.year) * 12 + now.month - issued_at.month
+    if months > review_months or (months == review_months and now.day >= issued_at.day):
+        reasons.append(
+            f"card issued {issued_at.date().isoformat()}, over {review_months} months ago"
+        )
+    current = ProjectDescription.model_validate(description or {}).versions()
+    before = artefacts.get("versions", {})
+    for key in sorted(set(current) | set(before)):
+        if current.get(key) != before.get(key):
+            reasons.append(f"{key} changed from {before.get(key)} to {current.get(key)}")
+    return reasons
+
+
+def _due(
+    ctx: ServiceContext,
+    issues: Mapping[int, tuple[datetime, dict[str, Any]]],
+    descriptions: Mapping[int, dict[str, Any]],
+    names: Mapping[int, str],
+) -> list[dict[str, Any]]:
+    now = ctx.clock()
+    due = []
+    for project_id in sorted(issues):
+        issued_at, artefacts = issues[project_id]
+        reasons = due_reasons(
+            now, issued_at, artefacts, descriptions.get(project_id), ctx.review_months
+        )
+        if reasons:
+            due.append({"project": project_id, "name": names[project_id], "reasons": reasons})
+    return due
+
+
+def portfolio(ctx: ServiceContext, principal: Principal, *, page: int = 1) -> Portfolio:
+    """Counts by type and stage, open findings by priority and category, projects due for
+    re-assessment, and one page of the project list."""
+    ids: Collection[int] | None = visible_project_ids(ctx, principal)
+    with ctx.store.for_reading().unit_of_work() as uow:
+        repo = uow.portfolio
+        _, total = repo.projects(ids, limit=0)
+        pages = max(1, -(-total // PAGE_SIZE))
+        page = min(max(1, page), pages)
+        listed, _ = repo.projects(ids, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
+        listed_ids = [p.id for p in listed]
+        members = repo.members_per_project(listed_ids)
+        open_per_project = repo.open_findings_per_project(listed_ids)
+        by_type: dict[str, dict[str, int]] = {}
+        for kind, stage, count in repo.by_type_and_stage(ids):
+            by_type.setdefault(kind, {})[stage] = count
+        findings: dict[str, dict[str, int]] = {}
+        by_priority: dict[str, int] = {}
+        for priority, category, count in repo.open_findings(ids):
+            findings.setdefault(priority, {})[category] = count
+            by_priority[priority] = by_priority.get(priority, 0) + count
+        issues = repo.latest_card_issues(ids)
+        descriptions = repo.descriptions(list(issues))
+        names = {p.id: p.name for p in repo.projects(list(issues))[0]}
+    return Portfolio(
+        total=total,
+        by_type_and_stage=by_type,
+        open_findings=findings,
+        due=_due(ctx, issues, descriptions, names),
+        projects=[
+            ProjectSummary(p, members.get(p.id, 0), open_per_project.get(p.id, {})) for p in listed
+        ],
+        page=page,
+        pages=pages,
+        open_by_priority=by_priority,
+    )
+
+
+def visible_projects(ctx: ServiceContext, principal: Principal) -> list[Project]:
+    """Every project ``principal`` may see, oldest first."""
+    ids = visible_project_ids(ctx, principal)
+    with ctx.store.for_reading().unit_of_work() as uow:
+        return uow.portfolio.projects(ids)[0]

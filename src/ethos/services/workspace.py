@@ -1,0 +1,61 @@
+"""Reads a task force needs while it works: a member's own answers, an evidence file."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from ethos.domain.errors import ConflictError, NotFoundError
+from ethos.domain.findings import EvidenceType
+from ethos.domain.profile import Answer
+from ethos.services.context import ServiceContext, resolve_project
+
+__all__ = ["EvidenceFile", "answers_of_member", "evidence_file"]
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceFile:
+    filename: str
+    media_type: str
+    content: bytes
+
+
+def answers_of_member(
+    ctx: ServiceContext, project_ref: str | int, member_id: int
+) -> dict[str, Answer]:
+    """A member's current answers on the project's questionnaire version, by item id."""
+    with ctx.store.for_reading().unit_of_work() as uow:
+        project = resolve_project(uow, project_ref)
+        answers = uow.answers.of_project(
+            project.id, project.questionnaire_id, project.questionnaire_version
+        )
+    return {a.item_id: a for a in answers if a.member_id == member_id}
+
+
+def evidence_file(
+    ctx: ServiceContext, project_ref: str | int, finding_id: int, evidence_id: int
+) -> EvidenceFile:
+    """The stored file of one piece of evidence, checked against its recorded digest."""
+    with ctx.store.for_reading().unit_of_work() as uow:
+        project = resolve_project(uow, project_ref)
+        finding = uow.findings.get(finding_id)
+    if finding is None or finding.project_id != project.id:
+        raise NotFoundError(f"finding {finding_id} not found in project {project.name!r}")
+    found = next((e for e in finding.evidence if e.id == evidence_id), None)
+    if found is None or found.type is not EvidenceType.FILE or not found.sha256:
+        raise NotFoundError(f"finding {finding_id} has no evidence file {evidence_id}")
+    try:
+        content = ctx.blobs().read(found.sha256)
+    except FileNotFoundError:
+        raise NotFoundError(
+            f"the file of evidence {evidence_id} is missing from the store"
+        ) from None
+    if hashlib.sha256(content).hexdigest() != found.sha256:
+        raise ConflictError(
+            f"the file of evidence {evidence_id} does not match its recorded digest"
+        )
+    return EvidenceFile(
+        found.filename or f"evidence-{evidence_id}",
+        found.media_type or "application/octet-stream",
+        content,
+    )

@@ -1,0 +1,133 @@
+"""The one place errors become HTTP answers: JSON under /api, a page elsewhere.
+
+Domain errors carry a message meant for a person; anything else is logged on the server
+and answered with a plain "internal error", never a stack trace.
+"""
+
+from __future__ import annotations
+
+import logging
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from sqlalchemy.exc import OperationalError
+from starlette.exceptions import HTTPException
+
+from ethos.domain.errors import (
+    ConflictError,
+    ContentError,
+    EthosError,
+    InvalidInputError,
+    NotFoundError,
+    SchemaOutdatedError,
+)
+from ethos.services.accounts import AuthenticationError, LoginThrottledError
+from ethos.services.authz import NotAuthenticatedError, PermissionDeniedError
+from ethos.web.deps import CsrfError, LoginRequiredError
+
+__all__ = ["install_error_handlers", "status_of"]
+
+log = logging.getLogger("ethos.web")
+
+_STATUS: list[tuple[type[EthosError], int, str]] = [
+    (LoginThrottledError, 429, "throttled"),
+    (CsrfError, 403, "csrf"),
+    (AuthenticationError, 401, "not_authenticated"),
+    (NotAuthenticatedError, 401, "not_authenticated"),
+    (PermissionDeniedError, 403, "forbidden"),
+    (InvalidInputError, 400, "invalid_input"),
+    (NotFoundError, 404, "not_found"),
+    (ConflictError, 409, "conflict"),
+    (SchemaOutdatedError, 503, "schema_outdated"),
+    (ContentError, 500, "content_error"),
+]
+_HTTP_TYPES = {404: "not_found", 405: "method_not_allowed", 413: "too_large"}
+
+
+def status_of(error: EthosError) -> tuple[int, str]:
+    for kind, status, name in _STATUS:
+        if isinstance(error, kind):
+            return status, name
+    return 400, "error"
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def _json(status: int, kind: str, message: str, headers: dict[str, str] | None = None) -> Response:
+    return JSONResponse(
+        {"error": {"type": kind, "message": message}}, status_code=status, headers=headers
+    )
+
+
+def _page(request: Request, status: int, message: str) -> Response:
+    from ethos.web.rendering import render_error
+
+    return render_error(request, status, message)
+
+
+async def _ethos_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, EthosError)
+    if isinstance(exc, LoginRequiredError) and not _wants_json(request):
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
+    status, kind = status_of(exc)
+    if _wants_json(request):
+        headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+        return _json(status, kind, exc.message, headers)
+    return _page(request, status, exc.message)
+
+
+async def _validation_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    problems = []
+    for error in exc.errors()[:10]:
+        where = ".".join(str(p) for p in error.get("loc", ()))
+        problems.append(f"{where}: {error.get('msg', 'invalid')}")
+    message = "; ".join(problems) or "the request is not valid"
+    if _wants_json(request):
+        return _json(422, "invalid_input", message)
+    return _page(request, 400, message)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    message = str(exc.detail) if exc.detail else "error"
+    if _wants_json(request):
+        return _json(exc.status_code, _HTTP_TYPES.get(exc.status_code, "error"), message)
+    return _page(request, exc.status_code, message)
+
+
+async def _out_of_range(request: Request, exc: Exception) -> Response:
+    message = "a number in the request is out of range"
+    return (
+        _json(400, "invalid_input", message)
+        if _wants_json(request)
+        else _page(request, 400, message)
+    )
+
+
+async def _database_error(request: Request, exc: Exception) -> Response:
+    log.error("database unavailable: %s", type(exc).__name__)
+    message = "the database is not available; try again shortly"
+    return (
+        _json(503, "unavailable", message) if _wants_json(request) else _page(request, 503, message)
+    )
+
+
+async def _unexpected(request: Request, exc: Exception) -> Response:
+    log.exception("unexpected error on %s %s", request.method, request.url.path)
+    message = "internal error; it was logged on the server"
+    return _json(500, "internal", message) if _wants_json(request) else _page(request, 500, message)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(EthosError, _ethos_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(OperationalError, _database_error)
+    app.add_exception_handler(OverflowError, _out_of_range)
+    app.add_exception_handler(Exception, _unexpected)

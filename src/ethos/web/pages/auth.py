@@ -1,0 +1,93 @@
+"""Signing in and out, and the language switch."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from ethos.services import accounts
+from ethos.web.deps import client_address, lang_of, web_state
+from ethos.web.i18n import LANGUAGES
+from ethos.web.pages.common import page_router, safe_next
+from ethos.web.rendering import redirect, render
+from ethos.web.sessions import flash, session
+
+__all__ = ["router"]
+
+router = page_router()
+
+
+@router.get("/login")
+def login_form(request: Request, next: str = "/") -> HTMLResponse:
+    return render(
+        request, "login.html.j2", actor=None, next=safe_next(next), username="", error=None
+    )
+
+
+@router.post("/login")
+def login(
+    request: Request,
+    username: Annotated[str, Form(max_length=200)],
+    password: Annotated[str, Form(max_length=2048)],
+    next: Annotated[str, Form(max_length=2000)] = "/",
+) -> Response:
+    state = web_state(request)
+    catalogue = state.catalogues.get(lang_of(request))
+    try:
+        account = accounts.authenticate(
+            state.base,
+            username=username,
+            password=password,
+            source=client_address(request),
+            throttle=state.settings.throttle,
+        )
+    except accounts.LoginThrottledError:
+        message = catalogue.gettext("Too many failed sign-ins. Wait 15 minutes and try again.")
+        return render(
+            request,
+            "login.html.j2",
+            actor=None,
+            status=429,
+            next=safe_next(next),
+            username=username[:64],
+            error=message,
+        )
+    except accounts.AuthenticationError:
+        return render(
+            request,
+            "login.html.j2",
+            actor=None,
+            status=401,
+            next=safe_next(next),
+            username=username[:64],
+            error=catalogue.gettext("The username or password is not right."),
+        )
+    data = session(request)
+    lang = data.get("lang")
+    data.clear()  # a fresh session: nothing carried over from before sign-in
+    if lang in LANGUAGES:
+        data["lang"] = lang
+    data["uid"] = account.id
+    data["gen"] = accounts.session_generation(account)
+    flash(request, catalogue.gettext("Signed in."))
+    return redirect(safe_next(next))
+
+
+@router.post("/logout")
+def logout(request: Request) -> RedirectResponse:
+    data = session(request)
+    lang = data.get("lang")
+    data.clear()
+    if lang in LANGUAGES:
+        data["lang"] = lang
+    return redirect("/login")
+
+
+@router.get("/lang/{code}")
+def switch_language(request: Request, code: str, next: str = "/") -> RedirectResponse:
+    """Choose the interface language (kept in the session)."""
+    if code in LANGUAGES:
+        session(request)["lang"] = code
+    return redirect(safe_next(next))

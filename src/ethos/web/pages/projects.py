@@ -1,0 +1,143 @@
+"""The project page (facts, task force, stage progress) and the forms that change them."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from ethos.domain.findings import LIFECYCLE_ORDER, FindingStatus
+from ethos.domain.projects import ProjectType, Role
+from ethos.services import accounts, authz, lifecycle, projects, stage1
+from ethos.services.findings import list_findings
+from ethos.web.deps import PageActor
+from ethos.web.pages.common import page_router
+from ethos.web.rendering import redirect, render, say
+
+__all__ = ["router"]
+
+router = page_router()
+Text = Annotated[str, Form(max_length=4000)]
+
+
+@router.get("/projects/new")
+def new_project_form(request: Request, me: PageActor) -> HTMLResponse:
+    authz.require_role(me.ctx, me.principal, authz.ADMIN, action="create a project", subject="")
+    return render(request, "project_new.html.j2", actor=me, types=list(ProjectType))
+
+
+@router.post("/projects")
+def create_project(
+    request: Request,
+    me: PageActor,
+    name: Annotated[str, Form(max_length=200)],
+    type: Annotated[str, Form(max_length=40)],
+    purpose: Text = "",
+    description: Text = "",
+) -> RedirectResponse:
+    authz.require_role(
+        me.ctx, me.principal, authz.ADMIN, action="create a project", subject="projects"
+    )
+    project = projects.create_project(
+        me.ctx, name=name, type=type, purpose=purpose, description=description
+    )
+    say(request, me, "Project created.")
+    return redirect(f"/projects/{project.id}")
+
+
+@router.get("/projects/{project_id}")
+def project_page(request: Request, me: PageActor, project_id: int) -> HTMLResponse:
+    access = authz.project_access(me.ctx, me.principal, project_id, action="open the project")
+    view = stage1.stage1_profile(me.reader, project_id)
+    _, found = list_findings(me.reader, project_id)
+    holders = accounts.seat_holders(me.ctx, project_id)
+    answered = {
+        m.id: sum(1 for s in view.profile.items.values() if m.id in s.scores) for m in view.members
+    }
+    needed = {m.id: len(view.questionnaire.items_for(m.role)) for m in view.members}
+    counts = {s.value: sum(1 for f in found if f.status is s) for s in FindingStatus}
+    later = LIFECYCLE_ORDER[LIFECYCLE_ORDER.index(access.project.lifecycle_stage) + 1 :]
+    return render(
+        request,
+        "project.html.j2",
+        actor=me,
+        access=access,
+        project=access.project,
+        view=view,
+        profile=view.profile,
+        holders=holders,
+        answered=answered,
+        needed=needed,
+        counts=counts,
+        findings_total=sum(v for k, v in counts.items() if k != "withdrawn"),
+        roles=list(Role),
+        later_stages=later,
+        stages=LIFECYCLE_ORDER,
+    )
+
+
+@router.post("/projects/{project_id}/members")
+def add_member(
+    request: Request,
+    me: PageActor,
+    project_id: int,
+    name: Annotated[str, Form(max_length=200)],
+    role: Annotated[str, Form(max_length=20)],
+    username: Annotated[str, Form(max_length=64)] = "",
+) -> RedirectResponse:
+    """Put a person on the task force (admin), linked to their account when given."""
+    authz.require_role(
+        me.ctx, me.principal, authz.ADMIN, action="add a member", subject=f"project:{project_id}"
+    )
+    if username.strip():
+        accounts.get_user(me.ctx, username)  # refuse an unknown account before adding
+    member = projects.add_member(me.ctx, project_id, name=name, role=role)
+    if username.strip():
+        accounts.link_member(me.ctx, project_id, member.id, username)
+    say(request, me, "Member added.")
+    return redirect(f"/projects/{project_id}")
+
+
+@router.post("/projects/{project_id}/members/{member_id}/link")
+def link_member(
+    request: Request,
+    me: PageActor,
+    project_id: int,
+    member_id: int,
+    username: Annotated[str, Form(max_length=64)] = "",
+) -> RedirectResponse:
+    authz.require_role(
+        me.ctx, me.principal, authz.ADMIN, action="link a member", subject=f"project:{project_id}"
+    )
+    accounts.link_member(me.ctx, project_id, member_id, username.strip() or None)
+    say(request, me, "Account link saved.")
+    return redirect(f"/projects/{project_id}")
+
+
+@router.post("/projects/{project_id}/stage1/close")
+def close_stage1(request: Request, me: PageActor, project_id: int) -> RedirectResponse:
+    authz.require_change(me.ctx, me.principal, project_id, action="close stage 1")
+    stage1.close_stage1(me.ctx, project_id)
+    say(request, me, "Stage 1 closed.")
+    return redirect(f"/projects/{project_id}")
+
+
+@router.post("/projects/{project_id}/stage1/reopen")
+def reopen_stage1(
+    request: Request, me: PageActor, project_id: int, reason: Text
+) -> RedirectResponse:
+    authz.require_change(me.ctx, me.principal, project_id, action="reopen stage 1")
+    stage1.reopen_stage1(me.ctx, project_id, reason=reason)
+    say(request, me, "Stage 1 reopened.")
+    return redirect(f"/projects/{project_id}")
+
+
+@router.post("/projects/{project_id}/advance")
+def advance(
+    request: Request, me: PageActor, project_id: int, to: Annotated[str, Form(max_length=20)]
+) -> RedirectResponse:
+    authz.require_change(me.ctx, me.principal, project_id, action="advance the project")
+    lifecycle.advance_project(me.ctx, project_id, to=to)
+    say(request, me, "Lifecycle stage changed.")
+    return redirect(f"/projects/{project_id}")

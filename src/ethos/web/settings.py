@@ -1,0 +1,79 @@
+"""Settings of the web application, and its secret key."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ethos.domain.errors import InvalidInputError
+from ethos.services.accounts import Throttle
+from ethos.store.engine import default_database_url, default_evidence_dir
+
+__all__ = ["SECRET_KEY_ENV", "WebSettings", "load_secret_key"]
+
+SECRET_KEY_ENV = "ETHOS_SECRET_KEY"  # noqa: S105 - the variable's name
+_KEY_FILE = "secret_key"
+
+
+@dataclass(frozen=True)
+class WebSettings:
+    """Where the data is and how sessions behave.
+
+    ``data_dir`` holds the generated secret key when none is given (``$ETHOS_SECRET_KEY``
+    or ``secret_key``). ``secure_cookies``: ``None`` marks cookies ``Secure`` when the
+    request came over HTTPS (behind a proxy, run uvicorn with ``--proxy-headers``);
+    ``True`` always, ``False`` never.
+    """
+
+    database_url: str
+    data_dir: Path
+    evidence_dir: Path | None = None
+    content_dir: Path | None = None
+    secret_key: str | None = field(default=None, repr=False)
+    secure_cookies: bool | None = None
+    session_hours: int = 12
+    default_lang: str = "en"
+    throttle: Throttle = field(default_factory=Throttle)
+
+    @classmethod
+    def from_env(cls, database_url: str | None = None) -> WebSettings:
+        """Settings from ``ETHOS_*`` variables, with the CLI's database defaults."""
+        url = database_url or default_database_url()
+        data_dir = os.environ.get("ETHOS_DATA_DIR")
+        secure = os.environ.get("ETHOS_SECURE_COOKIES", "").lower()
+        content = os.environ.get("ETHOS_CONTENT_DIR")
+        return cls(
+            database_url=url,
+            data_dir=Path(data_dir) if data_dir else default_evidence_dir(url).parent,
+            content_dir=Path(content) if content else None,
+            secure_cookies={"1": True, "true": True, "0": False, "false": False}.get(secure),
+            default_lang=os.environ.get("ETHOS_LANG", "en"),
+        )
+
+    def resolved_evidence_dir(self) -> Path:
+        return self.evidence_dir or default_evidence_dir(self.database_url)
+
+
+def load_secret_key(settings: WebSettings) -> str:
+    """The key that signs session cookies: given, from the environment, or from
+    ``data_dir/secret_key``, which is generated (mode 0600) on first run."""
+    if settings.secret_key:
+        return settings.secret_key
+    if key := os.environ.get(SECRET_KEY_ENV):
+        return key
+    path = settings.data_dir / _KEY_FILE
+    if not path.exists():
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass  # another worker wrote it first
+        else:
+            with os.fdopen(fd, "w", encoding="ascii") as handle:
+                handle.write(secrets.token_urlsafe(48))
+    key = path.read_text(encoding="ascii").strip()
+    if len(key) < 32:
+        raise InvalidInputError(f"{path}: the secret key is too short (32 characters or more)")
+    return key
