@@ -13,6 +13,7 @@ from ethos.cli.projects import member_app, project_app
 from ethos.cli.questionnaire import questionnaire_app
 from ethos.cli.regulation import classify_command, facts_app, kb_app
 from ethos.cli.report import report_command, stats_command
+from ethos.cli.scan import scan_app
 from ethos.cli.serve import serve_command
 from ethos.cli.stage1 import answer, consensus, profile, stage1_app
 from ethos.cli.users import user_app
@@ -26,6 +27,7 @@ app.add_typer(questionnaire_app, name="questionnaire")
 app.add_typer(stage1_app, name="stage1")
 app.add_typer(audit_app, name="audit")
 app.add_typer(findings_app, name="findings")
+app.add_typer(scan_app, name="scan")
 app.add_typer(kb_app, name="kb")
 app.add_typer(facts_app, name="facts")
 app.add_typer(office_app, name="office")

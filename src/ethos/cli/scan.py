@@ -1,0 +1,378 @@
+"""``ethos scan``: scan training corpora for personal information and toxicity, and report.
+
+Every scan writes one result line per input document, in input order; bad lines go to a
+rejects file; messages and summaries hold counts, types and locations, never values.
+"""
+
+from __future__ import annotations
+
+import os
+from enum import StrEnum
+from pathlib import Path
+
+import typer
+
+from ethos.cli.app import emit_json, state
+from ethos.datagov.engine import (
+    DEFAULT_SHARD_BYTES,
+    Engine,
+    InputFormat,
+    PiiSpec,
+    ProcessorSpec,
+    ReadOptions,
+    ScanInputError,
+    ScanRequest,
+    ScanSummary,
+    ToxicitySpec,
+    run_scan,
+)
+from ethos.datagov.engine.report import ResultReport, summarize_file
+from ethos.datagov.pii.anonymizer import MIN_KEY_BYTES
+from ethos.datagov.pii.schema import default_recognizers
+
+__all__ = ["scan_app"]
+
+scan_app = typer.Typer(
+    help="Scan training corpora for personal information and toxicity.", no_args_is_help=True
+)
+
+KEY_ENV = "ETHOS_PSEUDONYM_KEY"
+
+
+class OperatorChoice(StrEnum):
+    PLACEHOLDER = "placeholder"
+    MASK = "mask"
+    PSEUDONYM = "pseudonym"
+    DROP = "drop"
+
+
+class ActionChoice(StrEnum):
+    DROP = "drop"
+    MASK = "mask"
+    TAG = "tag"
+
+
+class DocPer(StrEnum):
+    LINE = "line"
+    FILE = "file"
+
+
+class ReportFormat(StrEnum):
+    TABLE = "table"
+    JSON = "json"
+
+
+INPUT = typer.Option(
+    ..., "--in", help="A file, a directory or a glob of JSONL, Parquet or text files (.gz/.zst ok)."
+)
+OUT = typer.Option(..., "--out", help="Result file: one JSON line per input document.")
+TEXT_FIELD = typer.Option("text", "--text-field", help="JSON field or Parquet column of the text.")
+ID_FIELD = typer.Option(
+    None, "--id-field", help="Field or column of the document id (default: <file>:<line>)."
+)
+FORMAT = typer.Option(None, "--format", help="Force the input format: jsonl, parquet or text.")
+DOC_PER = typer.Option(
+    DocPer.LINE, "--doc-per", help="Text input: one document per line, or per file."
+)
+REJECTS = typer.Option(
+    None, "--rejects", help="Where rejected input lines go (default: <out>.rejects.jsonl)."
+)
+WORKERS = typer.Option(1, "--workers", min=1, help="Worker processes (or Ray CPUs).")
+ENGINE = typer.Option(Engine.LOCAL, "--engine", help="local (processes) or ray.")
+SHARD_MB = typer.Option(
+    None,
+    "--shard-mb",
+    min=0.001,
+    help=f"Target shard size in MiB (default: about 32 shards of 0.25 to "
+    f"{DEFAULT_SHARD_BYTES >> 20} MiB).",
+)
+WORK_DIR = typer.Option(
+    None, "--work-dir", help="Parts and markers of the run (default: <out>.work)."
+)
+KEEP_WORK = typer.Option(False, "--keep-work", help="Keep the work directory after merging.")
+RESTART = typer.Option(False, "--restart", help="Discard an unfinished run instead of resuming.")
+QUIET = typer.Option(False, "--quiet", "-q", help="No progress bar and no summary.")
+
+
+def _read_key(key_file: Path | None) -> bytes | None:
+    """The pseudonym key from ``--key-file`` or the environment; never printed."""
+    if key_file is not None:
+        try:
+            key = key_file.read_bytes().rstrip(b"\r\n")
+        except OSError as error:
+            raise ScanInputError(
+                f"--key-file {key_file}: cannot be read ({error.strerror})"
+            ) from None
+        source = f"--key-file {key_file}"
+    elif os.environ.get(KEY_ENV):
+        key = os.environ[KEY_ENV].encode("utf-8")
+        source = f"${KEY_ENV}"
+    else:
+        return None
+    if len(key) < MIN_KEY_BYTES:
+        raise ScanInputError(f"{source}: the key must have at least {MIN_KEY_BYTES} bytes")
+    return key
+
+
+def _types(value: str | None) -> tuple[str, ...] | None:
+    if value is None:
+        return None
+    names = tuple(sorted({name.strip() for name in value.split(",") if name.strip()}))
+    known = default_recognizers().types
+    unknown = [name for name in names if name not in known]
+    if unknown or not names:
+        raise ScanInputError(
+            f"--types: unknown type(s) {', '.join(unknown) or '(none given)'}; "
+            f"known: {', '.join(sorted(known))}"
+        )
+    return names
+
+
+def _messages(summary: ScanSummary, lang: str, rejects: str) -> list[str]:
+    mb = summary.bytes / 1e6
+    ko = lang == "ko"
+    lines = [
+        (
+            f"문서 {summary.documents:,}건({mb:.1f} MB)을 {summary.seconds:.1f}초에 검사했습니다: "
+            f"탐지된 문서 {summary.flagged:,}건, 샤드 {summary.shards}개 중 "
+            f"{summary.resumed}개는 이전 실행에서 이어받음."
+            if ko
+            else f"scanned {summary.documents:,} documents ({mb:.1f} MB) in "
+            f"{summary.seconds:.1f} s: {summary.flagged:,} with findings; "
+            f"{summary.shards} shards, {summary.resumed} resumed from an earlier run."
+        )
+    ]
+    if summary.dropped:
+        lines.append(
+            f"출력에서 제외된 문서 {summary.dropped:,}건."
+            if ko
+            else f"{summary.dropped:,} documents left out of the filtered output."
+        )
+    if summary.rejects:
+        lines.append(
+            f"거부된 입력 줄 {summary.rejects:,}건(처음: {summary.first_reject}); {rejects} 참고."
+            if ko
+            else f"{summary.rejects:,} input lines rejected (first: {summary.first_reject}); "
+            f"see {rejects}."
+        )
+    if summary.replaced:
+        lines.append(
+            f"디코딩할 수 없는 바이트 {summary.replaced:,}곳을 U+FFFD로 바꿈 "
+            f"(문서 {summary.replaced_documents:,}건, 처음: {summary.first_replaced})."
+            if ko
+            else f"{summary.replaced:,} undecodable byte sequences replaced by U+FFFD in "
+            f"{summary.replaced_documents:,} documents (first: {summary.first_replaced})."
+        )
+    if summary.skipped_files:
+        lines.append(
+            f"확장자를 알 수 없는 파일 {summary.skipped_files}개를 건너뜀(--format으로 지정)."
+            if ko
+            else f"{summary.skipped_files} files skipped for an unknown extension (see --format)."
+        )
+    return lines
+
+
+def _run(
+    ctx: typer.Context,
+    *,
+    spec: ProcessorSpec,
+    location: str,
+    out: Path,
+    transformed: Path | None,
+    text_field: str,
+    id_field: str | None,
+    input_format: InputFormat | None,
+    doc_per: DocPer,
+    rejects: Path | None,
+    workers: int,
+    engine: Engine,
+    shard_mb: float | None,
+    work_dir: Path | None,
+    keep_work: bool,
+    restart: bool,
+    quiet: bool,
+) -> None:
+    request = ScanRequest(
+        location=location,
+        output=out,
+        spec=spec,
+        read=ReadOptions(
+            text_field=text_field, id_field=id_field, whole_files=doc_per is DocPer.FILE
+        ),
+        transformed=transformed,
+        rejects=rejects,
+        format=input_format,
+        workers=workers,
+        engine=engine,
+        shard_bytes=max(1, int(shard_mb * 2**20)) if shard_mb is not None else None,
+        work_dir=work_dir,
+        keep_work=keep_work,
+        restart=restart,
+        progress=not quiet,
+    )
+    summary = run_scan(request)
+    if not quiet:
+        lang = state(ctx).lang
+        for line in _messages(summary, lang, str(request.rejects_path)):
+            typer.echo(line, err=True)
+        counts = summarize_file(out).by_type
+        if counts:
+            ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+            listed = ", ".join(f"{name} {count:,}" for name, count in ordered)
+            typer.echo(("유형별: " if lang == "ko" else "by type: ") + listed, err=True)
+
+
+@scan_app.command("pii")
+def scan_pii(
+    ctx: typer.Context,
+    location: str = INPUT,
+    out: Path = OUT,
+    anonymize: Path = typer.Option(
+        None, "--anonymize", help="Also write the documents anonymised to this JSONL file."
+    ),
+    operator: OperatorChoice = typer.Option(
+        None, "--operator", help="placeholder (default), mask, pseudonym or drop."
+    ),
+    key_file: Path = typer.Option(
+        None, "--key-file", help=f"Pseudonym key file (else ${KEY_ENV}); at least 16 bytes."
+    ),
+    types: str = typer.Option(None, "--types", help="Comma-separated PII types (default: all)."),
+    min_score: float = typer.Option(0.5, "--min-score", min=0.0, max=1.0),
+    text_field: str = TEXT_FIELD,
+    id_field: str = ID_FIELD,
+    input_format: InputFormat = FORMAT,
+    doc_per: DocPer = DOC_PER,
+    rejects: Path = REJECTS,
+    workers: int = WORKERS,
+    engine: Engine = ENGINE,
+    shard_mb: float | None = SHARD_MB,
+    work_dir: Path = WORK_DIR,
+    keep_work: bool = KEEP_WORK,
+    restart: bool = RESTART,
+    quiet: bool = QUIET,
+) -> None:
+    """Detect personal information; one line {"id", "spans": [...]} per document."""
+    if operator is not None and anonymize is None:
+        raise ScanInputError("--operator needs --anonymize OUT.jsonl")
+    chosen = (operator or OperatorChoice.PLACEHOLDER).value if anonymize is not None else None
+    key = _read_key(key_file) if chosen == "pseudonym" else None
+    spec = PiiSpec(operator=chosen, key=key, types=_types(types), min_score=min_score)
+    _run(
+        ctx,
+        spec=spec,
+        location=location,
+        out=out,
+        transformed=anonymize,
+        text_field=text_field,
+        id_field=id_field,
+        input_format=input_format,
+        doc_per=doc_per,
+        rejects=rejects,
+        workers=workers,
+        engine=engine,
+        shard_mb=shard_mb,
+        work_dir=work_dir,
+        keep_work=keep_work,
+        restart=restart,
+        quiet=quiet,
+    )
+
+
+@scan_app.command("toxicity")
+def scan_toxicity(
+    ctx: typer.Context,
+    location: str = INPUT,
+    out: Path = OUT,
+    threshold: float = typer.Option(
+        None,
+        "--threshold",
+        help="Raise a label at this score (default: each label's threshold in the "
+        "shipped thresholds.yaml).",
+    ),
+    action: ActionChoice = typer.Option(
+        None, "--action", help="drop, mask or tag flagged documents (needs --filtered)."
+    ),
+    filtered: Path = typer.Option(
+        None, "--filtered", help="Write the documents after --action to this JSONL file."
+    ),
+    text_field: str = TEXT_FIELD,
+    id_field: str = ID_FIELD,
+    input_format: InputFormat = FORMAT,
+    doc_per: DocPer = DOC_PER,
+    rejects: Path = REJECTS,
+    workers: int = WORKERS,
+    engine: Engine = ENGINE,
+    shard_mb: float | None = SHARD_MB,
+    work_dir: Path = WORK_DIR,
+    keep_work: bool = KEEP_WORK,
+    restart: bool = RESTART,
+    quiet: bool = QUIET,
+) -> None:
+    """Score toxicity; one line {"id", "score", "labels": [...], "targets": [...]} each."""
+    if (action is None) != (filtered is None):
+        raise ScanInputError("--action and --filtered OUT.jsonl go together")
+    spec = ToxicitySpec(action=action.value if action is not None else None, threshold=threshold)
+    _run(
+        ctx,
+        spec=spec,
+        location=location,
+        out=out,
+        transformed=filtered,
+        text_field=text_field,
+        id_field=id_field,
+        input_format=input_format,
+        doc_per=doc_per,
+        rejects=rejects,
+        workers=workers,
+        engine=engine,
+        shard_mb=shard_mb,
+        work_dir=work_dir,
+        keep_work=keep_work,
+        restart=restart,
+        quiet=quiet,
+    )
+
+
+def _table(report: ResultReport, lang: str) -> str:
+    ko = lang == "ko"
+    if report.kind == "toxicity":
+        head: tuple[str, ...] = ("레이블", "문서") if ko else ("label", "documents")
+    else:
+        head = ("유형", "탐지", "문서") if ko else ("type", "spans", "documents")
+    ordered = sorted(report.by_type.items(), key=lambda item: (-item[1], item[0]))
+    rows: list[tuple[str, ...]] = [
+        (name, str(count))
+        if report.kind == "toxicity"
+        else (name, str(count), str(report.documents_by_type[name]))
+        for name, count in ordered
+    ]
+    widths = [max([len(head[i])] + [len(row[i]) for row in rows]) for i in range(len(head))]
+    lines = ["  ".join(cell.ljust(widths[i]) for i, cell in enumerate(head)).rstrip()]
+    for row in rows:
+        lines.append(
+            "  ".join(
+                cell.rjust(widths[i]) if i else cell.ljust(widths[i]) for i, cell in enumerate(row)
+            )
+        )
+    total = (
+        f"문서 {report.documents}건 중 {report.flagged}건에서 탐지"
+        if ko
+        else f"{report.flagged} of {report.documents} documents with findings"
+    )
+    return "\n".join([*lines, total])
+
+
+@scan_app.command("report")
+def scan_report(
+    ctx: typer.Context,
+    results: Path = typer.Argument(..., help="A result file of 'scan pii' or 'scan toxicity'."),
+    output_format: ReportFormat = typer.Option(
+        ReportFormat.TABLE, "--format", help="table or json"
+    ),
+) -> None:
+    """Counts by PII type (or toxicity label) and documents with findings."""
+    report = summarize_file(results)
+    if output_format is ReportFormat.JSON:
+        emit_json(report.to_json())
+    else:
+        typer.echo(_table(report, state(ctx).lang))

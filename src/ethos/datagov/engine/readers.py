@@ -1,0 +1,319 @@
+"""Streaming readers: one shard in, documents and rejected lines out, in input order.
+
+JSONL
+    One JSON object per line; the text is the ``text_field`` value. A line that is not
+    valid JSON, not an object, lacks the text field (or the id field) or holds a non-string
+    text becomes a :class:`Reject` naming file, line and reason; the run goes on. Blank
+    lines are not documents. A line is held in memory whole (one line at a time).
+Text
+    One document per line (the line without its ``\\n`` or ``\\r\\n``); empty lines are
+    documents too, so output line *n* belongs to input line *n*. With ``whole_files``,
+    one document per file. A line or file longer than 1 MiB is read in pieces, never whole.
+Parquet
+    The ``text_field`` column, read in record batches of the shard's row groups; a null
+    text is a reject. A missing column is an error for the whole run.
+
+Undecodable UTF-8 bytes become U+FFFD and are counted; a UTF-8 byte order mark at the
+start of a file is dropped. Default ids are ``<file>:<line>`` (``<file>:<row>`` for
+Parquet, 1-based, ``<file>`` for whole files).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, BinaryIO
+
+from .compression import open_binary
+from .corpus import InputFile, InputFormat, Shard
+from .decoding import CountingDecoder, decode_counted, scrub_surrogates
+from .documents import Document, Reject, StreamCounters
+from .errors import ScanInputError
+
+__all__ = ["ReadOptions", "check_columns", "read_shard"]
+
+PIECE_BYTES = 1 << 20
+_BATCH_ROWS = 1024
+_BOM = b"\xef\xbb\xbf"
+_MISSING = object()
+
+
+@dataclass(frozen=True, slots=True)
+class ReadOptions:
+    """Where the text and the id are, and what a text document is."""
+
+    text_field: str = "text"
+    id_field: str | None = None
+    whole_files: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "text_field": self.text_field,
+            "id_field": self.id_field,
+            "whole_files": self.whole_files,
+        }
+
+
+Item = Document | Reject
+
+
+def read_shard(shard: Shard, options: ReadOptions) -> Iterator[Item]:
+    """The documents and rejects of one shard, in input order.
+
+    A streamed document (``text is None``) must be read to its end before the next item
+    is requested.
+    """
+    file = shard.file
+    if file.format is InputFormat.PARQUET:
+        yield from _read_parquet(shard, options)
+        return
+    with open_binary(file.path, file.compression) as stream:
+        if shard.start:
+            stream.seek(shard.start)
+        if file.format is InputFormat.JSONL:
+            yield from _read_jsonl(stream, shard, options)
+        elif options.whole_files:
+            yield _whole_file(stream, file)
+        else:
+            yield from _read_text_lines(stream, shard)
+
+
+def _lines(stream: BinaryIO, shard: Shard) -> Iterator[tuple[int, bytes]]:
+    position = shard.start
+    number = shard.first_line
+    while shard.stop < 0 or position < shard.stop:
+        raw = stream.readline()
+        if not raw:
+            return
+        if number == 1 and raw.startswith(_BOM):
+            raw = raw[len(_BOM) :]
+        position += len(raw)
+        yield number, raw
+        number += 1
+
+
+def _strip_newline(raw: bytes) -> bytes:
+    if raw.endswith(b"\n"):
+        raw = raw[:-1]
+        if raw.endswith(b"\r"):
+            raw = raw[:-1]
+    return raw
+
+
+def _read_jsonl(stream: BinaryIO, shard: Shard, options: ReadOptions) -> Iterator[Item]:
+    name = shard.file.name
+    for number, raw in _lines(stream, shard):
+        if not raw.strip():
+            continue
+        text, replaced = decode_counted(raw)
+        try:
+            record = json.loads(text)
+        except json.JSONDecodeError as error:
+            reason = f"malformed JSON at column {error.colno}: {error.msg}"
+            yield Reject(name, number, reason, text.rstrip("\r\n"), len(raw))
+            continue
+        if not isinstance(record, dict):
+            reason = f"not a JSON object but {type(record).__name__}"
+            yield Reject(name, number, reason, text.rstrip("\r\n"), len(raw))
+            continue
+        if b"\\ud" in raw or b"\\uD" in raw:
+            record, scrubbed = scrub_surrogates(record)
+            replaced += scrubbed
+        item = _jsonl_document(record, options, name, number)
+        if isinstance(item, str):
+            yield Reject(name, number, item, text.rstrip("\r\n"), len(raw))
+            continue
+        item.replaced = replaced
+        item.size = len(raw)
+        yield item
+
+
+def _jsonl_document(
+    record: dict[str, Any], options: ReadOptions, name: str, number: int
+) -> Document | str:
+    """The document of one JSON object, or the reason it is rejected."""
+    value = record.get(options.text_field, _MISSING)
+    if value is _MISSING:
+        return f"missing text field '{options.text_field}'"
+    if not isinstance(value, str):
+        kind = "null" if value is None else type(value).__name__
+        return f"text field '{options.text_field}' is {kind}, not a string"
+    if options.id_field is None:
+        return Document(id=f"{name}:{number}", text=value, where=f"{name}:{number}", source=record)
+    doc_id = record.get(options.id_field, _MISSING)
+    if doc_id is _MISSING:
+        return f"missing id field '{options.id_field}'"
+    if isinstance(doc_id, bool) or not isinstance(doc_id, str | int):
+        return f"id field '{options.id_field}' must be a string or an integer"
+    return Document(id=doc_id, text=value, where=f"{name}:{number}", source=record)
+
+
+def _read_text_lines(stream: BinaryIO, shard: Shard) -> Iterator[Item]:
+    name = shard.file.name
+    position = shard.start
+    number = shard.first_line
+    while shard.stop < 0 or position < shard.stop:
+        raw = stream.readline(PIECE_BYTES)
+        if not raw:
+            return
+        if number == 1 and raw.startswith(_BOM):
+            position += len(_BOM)
+            raw = raw[len(_BOM) :]
+        if raw.endswith(b"\n") or len(raw) < PIECE_BYTES:
+            text, replaced = decode_counted(_strip_newline(raw))
+            position += len(raw)
+            where = f"{name}:{number}"
+            yield Document(id=where, text=text, where=where, replaced=replaced, size=len(raw))
+        else:
+            counters = StreamCounters()
+            pieces = _long_line(stream, raw, counters)
+            where = f"{name}:{number}"
+            yield Document(id=where, text=None, where=where, pieces=pieces, counters=counters)
+            for _unread in pieces:  # the consumer stopped early: skip the rest of the line
+                pass
+            position += counters.size
+        number += 1
+
+
+def _long_line(stream: BinaryIO, first: bytes, counters: StreamCounters) -> Iterator[str]:
+    """The decoded pieces of a line longer than one read, without its line ending."""
+    decoder = CountingDecoder()
+    raw = first
+    carry = b""
+    while True:
+        counters.size += len(raw)
+        last = not raw or raw.endswith(b"\n")
+        data = _strip_newline(carry + raw) if last else carry + raw
+        carry = b""
+        if not last and data.endswith(b"\r"):
+            data, carry = data[:-1], b"\r"
+        text = decoder.decode(data, final=last)
+        counters.replaced = decoder.replaced
+        if text:
+            yield text
+        if last:
+            return
+        raw = stream.readline(PIECE_BYTES)
+
+
+def _whole_file(stream: BinaryIO, file: InputFile) -> Document:
+    head = stream.read(PIECE_BYTES)
+    more = stream.read(PIECE_BYTES)
+    size = len(head) + len(more)
+    if head.startswith(_BOM):
+        head = head[len(_BOM) :]
+    if not more:
+        text, replaced = decode_counted(head)
+        return Document(id=file.name, text=text, where=file.name, replaced=replaced, size=size)
+    counters = StreamCounters()
+    return Document(
+        id=file.name,
+        text=None,
+        where=file.name,
+        pieces=_file_pieces(stream, (head, more), counters),
+        counters=counters,
+    )
+
+
+def _file_pieces(
+    stream: BinaryIO, first: tuple[bytes, bytes], counters: StreamCounters
+) -> Iterator[str]:
+    decoder = CountingDecoder()
+    for data in first:
+        counters.size += len(data)
+        yield decoder.decode(data)
+    while data := stream.read(PIECE_BYTES):
+        counters.size += len(data)
+        yield decoder.decode(data)
+    yield decoder.decode(b"", final=True)
+    counters.replaced = decoder.replaced
+
+
+def check_columns(file: InputFile, options: ReadOptions) -> None:
+    """Fail early when a Parquet file lacks the text or id column, or has the wrong type.
+
+    Raises
+    ------
+    ScanInputError
+        Naming the file, the field and the columns the file has.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        schema = pq.read_schema(file.path)
+    except (OSError, pa.ArrowException) as error:
+        raise ScanInputError(f"{file.name}: not a readable Parquet file ({error})") from None
+    names = schema.names
+    for role, field in (("text", options.text_field), ("id", options.id_field)):
+        if field is not None and field not in names:
+            raise ScanInputError(
+                f"{file.name}: no {role} field '{field}' (columns: {', '.join(names)})"
+            )
+    kind = schema.field(options.text_field).type
+    if not (
+        pa.types.is_string(kind)
+        or pa.types.is_large_string(kind)
+        or pa.types.is_binary(kind)
+        or pa.types.is_large_binary(kind)
+    ):
+        raise ScanInputError(
+            f"{file.name}: text field '{options.text_field}' has type {kind}, not string"
+        )
+
+
+def _read_parquet(shard: Shard, options: ReadOptions) -> Iterator[Item]:
+    import pyarrow.parquet as pq
+
+    file = shard.file
+    check_columns(file, options)
+    columns = [options.text_field]
+    if options.id_field is not None:
+        columns.append(options.id_field)
+    row = shard.first_line
+    parquet = pq.ParquetFile(file.path)
+    try:
+        batches = parquet.iter_batches(
+            batch_size=_BATCH_ROWS,
+            row_groups=list(range(shard.start, shard.stop)),
+            columns=columns,
+            use_threads=False,
+        )
+        for batch in batches:
+            texts = batch.column(0).to_pylist()
+            ids = batch.column(1).to_pylist() if options.id_field is not None else None
+            for position, value in enumerate(texts):
+                yield _parquet_item(value, ids, position, row + position, file, options)
+            row += len(texts)
+    finally:
+        parquet.close()
+
+
+def _parquet_item(
+    value: str | bytes | None,
+    ids: list[Any] | None,
+    position: int,
+    row: int,
+    file: InputFile,
+    options: ReadOptions,
+) -> Item:
+    if value is None:
+        return Reject(file.name, row, f"text field '{options.text_field}' is null", "")
+    replaced = 0
+    if isinstance(value, bytes):
+        size = len(value)
+        value, replaced = decode_counted(value)
+    else:
+        size = len(value.encode("utf-8"))
+    doc_id: str | int = f"{file.name}:{row}"
+    if ids is not None:
+        raw_id = ids[position]
+        if raw_id is None:
+            return Reject(file.name, row, f"id field '{options.id_field}' is null", "", size)
+        doc_id = (
+            raw_id
+            if isinstance(raw_id, int | str) and not isinstance(raw_id, bool)
+            else str(raw_id)
+        )
+    return Document(id=doc_id, text=value, where=f"{file.name}:{row}", replaced=replaced, size=size)

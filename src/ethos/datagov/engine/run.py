@@ -1,0 +1,234 @@
+"""One scan from start to finish: find the corpus, plan or resume, run an engine, merge."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+from .corpus import Corpus, InputFormat, Shard, discover, plan_shards
+from .errors import ScanInputError
+from .local import run_local
+from .processors import ProcessorSpec
+from .progress import Progress
+from .ray_engine import run_ray
+from .readers import ReadOptions, check_columns
+from .shards import ShardJob, ShardStats, read_marker
+from .workdir import WorkDir, fingerprint
+
+__all__ = [
+    "DEFAULT_SHARD_BYTES",
+    "Engine",
+    "ScanRequest",
+    "ScanSummary",
+    "auto_shard_bytes",
+    "default_rejects",
+    "run_scan",
+]
+
+DEFAULT_SHARD_BYTES = 16 << 20
+MIN_AUTO_SHARD_BYTES = 256 << 10
+AUTO_SHARDS = 32
+
+
+class Engine(StrEnum):
+    LOCAL = "local"
+    RAY = "ray"
+
+
+def auto_shard_bytes(total_bytes: int) -> int:
+    """About :data:`AUTO_SHARDS` shards, each between 256 KiB and 16 MiB."""
+    return max(MIN_AUTO_SHARD_BYTES, min(DEFAULT_SHARD_BYTES, total_bytes // AUTO_SHARDS))
+
+
+def default_rejects(output: Path) -> Path:
+    """``scores.jsonl`` -> ``scores.rejects.jsonl``; other names get ``.rejects.jsonl``."""
+    name = output.name
+    stem = name[: -len(".jsonl")] if name.endswith(".jsonl") else name
+    return output.with_name(f"{stem}.rejects.jsonl")
+
+
+@dataclass(frozen=True, slots=True)
+class ScanRequest:
+    """What to scan, with what, and where the outputs go.
+
+    ``transformed`` is required when the processor transforms (anonymise, filter) and
+    refused otherwise. ``work_dir`` defaults to ``<output>.work``. ``shard_bytes``
+    ``None`` cuts the corpus into about 32 shards of 256 KiB to 16 MiB each (see
+    :func:`auto_shard_bytes`), so that every worker has work even on a small corpus.
+    """
+
+    location: str
+    output: Path
+    spec: ProcessorSpec
+    read: ReadOptions = field(default_factory=ReadOptions)
+    transformed: Path | None = None
+    rejects: Path | None = None
+    format: InputFormat | None = None
+    workers: int = 1
+    engine: Engine = Engine.LOCAL
+    shard_bytes: int | None = None
+    work_dir: Path | None = None
+    keep_work: bool = False
+    restart: bool = False
+    progress: bool = True
+
+    @property
+    def rejects_path(self) -> Path:
+        return self.rejects or default_rejects(self.output)
+
+    @property
+    def work_path(self) -> Path:
+        return self.work_dir or self.output.with_name(self.output.name + ".work")
+
+
+@dataclass(frozen=True, slots=True)
+class ScanSummary:
+    """Counts of a finished scan; locations of the first problems, never values."""
+
+    shards: int
+    resumed: int
+    documents: int
+    flagged: int
+    dropped: int
+    rejects: int
+    replaced: int
+    replaced_documents: int
+    bytes: int
+    seconds: float
+    skipped_files: int
+    first_reject: str | None
+    first_replaced: str | None
+    outputs: dict[str, str]
+
+
+def _check(request: ScanRequest) -> None:
+    if request.workers < 1:
+        raise ScanInputError("--workers must be at least 1")
+    if request.spec.transforms and request.transformed is None:
+        raise ScanInputError("this operation writes documents: give an output file for them")
+    if not request.spec.transforms and request.transformed is not None:
+        raise ScanInputError("an output for documents needs an operation that writes them")
+    paths = [request.output, request.rejects_path, request.work_path]
+    if request.transformed is not None:
+        paths.append(request.transformed)
+    resolved = [p.resolve() for p in paths]
+    if len(set(resolved)) != len(resolved):
+        raise ScanInputError("the output, transformed, rejects and work paths must differ")
+    for path in paths[:2] + paths[3:]:
+        if path.is_dir():
+            raise ScanInputError(f"output {path} is a directory")
+
+
+def _inspect(request: ScanRequest) -> tuple[Corpus, int, str]:
+    """Find and check the corpus; the fingerprint of inputs and options."""
+    corpus = discover(request.location, forced=request.format)
+    root = Path(request.location)
+    if root.is_dir():
+        outputs = [request.output, request.rejects_path, request.work_path]
+        outputs += [request.transformed] if request.transformed is not None else []
+        inside = [p for p in outputs if p.resolve().is_relative_to(root.resolve())]
+        if inside:
+            raise ScanInputError(
+                f"{inside[0]} is inside the input directory {root}; write outputs elsewhere"
+            )
+    written = {
+        p.resolve() for p in (request.output, request.rejects_path, request.transformed) if p
+    }
+    for file in corpus.files:
+        if Path(file.path) in written:
+            raise ScanInputError(f"{file.name} is both an input and an output")
+    read = request.read
+    for file in corpus.files:
+        if file.format is InputFormat.TEXT and read.id_field is not None:
+            raise ScanInputError(
+                f"{file.name}: --id-field applies to JSONL and Parquet input; "
+                "text documents are named <file>:<line>"
+            )
+        if file.format is InputFormat.PARQUET:
+            check_columns(file, read)
+    shard_bytes = request.shard_bytes or auto_shard_bytes(sum(f.size for f in corpus.files))
+    options = {
+        "read": read.to_json(),
+        "processor": request.spec.fingerprint(),
+        "shard_bytes": shard_bytes,
+        "transformed": request.transformed is not None,
+    }
+    return corpus, shard_bytes, fingerprint(corpus.files, options)
+
+
+def _plan(
+    request: ScanRequest, corpus: Corpus, shard_bytes: int, expected: str, workdir: WorkDir
+) -> list[Shard]:
+    if request.restart:
+        workdir.clear()
+    shards = workdir.load_plan(expected)
+    if shards is None:
+        shards = plan_shards(
+            corpus.files, shard_bytes=shard_bytes, whole_files=request.read.whole_files
+        )
+        workdir.save_plan(expected, shards)
+    return shards
+
+
+def run_scan(request: ScanRequest) -> ScanSummary:
+    """Run a scan; resume an interrupted run of the same request.
+
+    Raises
+    ------
+    ScanInputError
+        On unusable input or options (nothing is written to the outputs).
+    ScanBusyError
+        When another scan holds the work directory, or it holds another run.
+    """
+    _check(request)
+    started = time.perf_counter()
+    corpus, shard_bytes, expected = _inspect(request)
+    workdir = WorkDir(request.work_path)
+    with workdir.locked():
+        shards = _plan(request, corpus, shard_bytes, expected, workdir)
+        finished: dict[int, ShardStats] = {}
+        for shard in shards:
+            stats = read_marker(workdir.path, shard.index)
+            if stats is not None:
+                finished[shard.index] = stats
+        resumed = len(finished)
+        jobs = [
+            ShardJob(shard, request.read, request.spec, str(workdir.path))
+            for shard in shards
+            if shard.index not in finished
+        ]
+        progress = Progress(total_shards=len(shards), done_shards=resumed, enabled=request.progress)
+
+        def on_done(stats: ShardStats) -> None:
+            finished[stats.index] = stats
+
+        runner = run_ray if request.engine is Engine.RAY else run_local
+        try:
+            runner(jobs, workers=request.workers, on_done=on_done, progress=progress)
+        finally:
+            progress.close()
+        outputs = {"results": request.output, "rejects": request.rejects_path}
+        if request.transformed is not None:
+            outputs["transformed"] = request.transformed
+        workdir.merge(len(shards), outputs)
+        if not request.keep_work:
+            workdir.remove()
+    ordered = [finished[index] for index in range(len(shards))]
+    return ScanSummary(
+        shards=len(shards),
+        resumed=resumed,
+        documents=sum(s.documents for s in ordered),
+        flagged=sum(s.flagged for s in ordered),
+        dropped=sum(s.dropped for s in ordered),
+        rejects=sum(s.rejects for s in ordered),
+        replaced=sum(s.replaced for s in ordered),
+        replaced_documents=sum(s.replaced_documents for s in ordered),
+        bytes=sum(s.bytes for s in ordered),
+        seconds=round(time.perf_counter() - started, 3),
+        skipped_files=corpus.skipped,
+        first_reject=next((s.first_reject for s in ordered if s.first_reject), None),
+        first_replaced=next((s.first_replaced for s in ordered if s.first_replaced), None),
+        outputs={kind: str(path) for kind, path in outputs.items()},
+    )

@@ -1,0 +1,33 @@
+"""Reading a YAML content file with errors that name the file and the line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import ToxicityConfigError
+
+__all__ = ["read_yaml"]
+
+
+def read_yaml(path: Path) -> Any:
+    """Parse ``path`` with the safe loader.
+
+    Raises
+    ------
+    ToxicityConfigError
+        When the file cannot be read or is not valid YAML (with the line when known).
+    """
+    source = path.name
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ToxicityConfigError(f"{source}: cannot read: {type(exc).__name__}") from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f" at line {mark.line + 1}" if mark is not None else ""
+        raise ToxicityConfigError(f"{source}: invalid YAML{line}") from None
