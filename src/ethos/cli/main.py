@@ -5,6 +5,7 @@ from __future__ import annotations
 from ethos.cli.app import app
 from ethos.cli.audit import audit_app
 from ethos.cli.cards import card_command
+from ethos.cli.datasets import datasets_app
 from ethos.cli.db import db_app
 from ethos.cli.demo import demo_command
 from ethos.cli.findings import findings_app
@@ -32,6 +33,7 @@ app.add_typer(kb_app, name="kb")
 app.add_typer(facts_app, name="facts")
 app.add_typer(office_app, name="office")
 app.add_typer(user_app, name="user")
+app.add_typer(datasets_app, name="datasets")
 app.command("answer")(answer)
 app.command("consensus")(consensus)
 app.command("profile")(profile)

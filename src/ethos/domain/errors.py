@@ -7,6 +7,7 @@ contains raw personal data.
 from __future__ import annotations
 
 __all__ = [
+    "AccessDeniedError",
     "ConflictError",
     "ContentError",
     "EthosError",
@@ -38,6 +39,10 @@ class ConflictError(EthosError):
 
 class ContentError(EthosError):
     """A content file (questionnaire, catalogue...) is malformed or was altered."""
+
+
+class AccessDeniedError(EthosError):
+    """The principal may not read or manage this record (e.g. a dataset not granted to them)."""
 
 
 class SchemaOutdatedError(EthosError):

@@ -28,6 +28,10 @@ FACT_PATTERNS = (
     re.compile(r"^item\.(?P<item>[a-z0-9-]+)\.(score|min|max)$"),
     re.compile(r"^facts\.[a-z0-9_.]+$"),
     re.compile(r"^(eu\.(tier|gpai|systemic_risk)|kr\.(high_impact|generative))$"),
+    re.compile(
+        r"^datasets\.(count|licence_unknown|share_alike|non_commercial|no_derivatives"
+        r"|personal_data_unanonymised|representativeness_missing)$"
+    ),
 )
 
 
@@ -109,5 +113,5 @@ def _check_path(path: str, items: set[str], dimensions: set[str]) -> str:
     return (
         f"fact {path!r} is not one the profile provides (project.type, project.lifecycle_stage, "
         "dimension.<id>.mean|min|max, item.<id>.score|min|max, facts.<name>, eu.tier, "
-        "eu.gpai, eu.systemic_risk, kr.high_impact, kr.generative)"
+        "eu.gpai, eu.systemic_risk, kr.high_impact, kr.generative, datasets.<flag>)"
     )

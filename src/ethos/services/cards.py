@@ -17,6 +17,7 @@ from ethos.domain.errors import ContentError, InvalidInputError, NotFoundError
 from ethos.domain.findings import Finding, FindingStatus
 from ethos.knowledge.loading import describe_validation_error
 from ethos.services.context import ServiceContext, resolve_project
+from ethos.services.datasets import card_training_data
 from ethos.services.stage1 import load_profile
 from ethos.store.unit_of_work import UnitOfWork
 
@@ -111,6 +112,21 @@ def _finding_entry(
     }
 
 
+def _described(uow: UnitOfWork, project_id: int, lang: str) -> dict[str, Any]:
+    """What ``project describe`` recorded, with the registered datasets the project is linked
+    to added to its training data (unless it already lists the same name and version)."""
+    described = uow.descriptions.get(project_id) or ProjectDescription().model_dump(mode="json")
+    listed = {(d["name"], d["version"]) for d in described.get("training_data", [])}
+    linked = [
+        d
+        for d in card_training_data(uow, project_id, lang=lang)
+        if (d["name"], d["version"]) not in listed
+    ]
+    if not linked:
+        return described
+    return {**described, "training_data": [*described.get("training_data", []), *linked]}
+
+
 def _card(
     ctx: ServiceContext, uow: UnitOfWork, project_ref: str | int, lang: str, now: datetime
 ) -> dict[str, Any]:
@@ -121,7 +137,7 @@ def _card(
         mitigation_titles = {m.id: m.title.get(lang) for m in ctx.catalogues().mitigations.entries}
     except (ContentError, NotFoundError):
         mitigation_titles = {}
-    described = uow.descriptions.get(project.id) or ProjectDescription().model_dump(mode="json")
+    described = _described(uow, project.id, lang)
     found = [
         f for f in uow.findings.of_project(project.id) if f.status is not FindingStatus.WITHDRAWN
     ]
@@ -251,7 +267,7 @@ def reassessment_due(ctx: ServiceContext) -> list[dict[str, Any]]:
                     f"over {ctx.review_months} months ago"
                 )
             current = ProjectDescription.model_validate(
-                uow.descriptions.get(project.id) or {}
+                _described(uow, project.id, "en")
             ).versions()
             before = artefacts.get("versions", {})
             for key in sorted(set(current) | set(before)):

@@ -27,6 +27,7 @@ from ethos.domain.priority import parse_level
 from ethos.domain.projects import Member, Project, parse_enum
 from ethos.knowledge.loading import describe_validation_error
 from ethos.services.context import ServiceContext, resolve_member, resolve_project
+from ethos.services.datasets import dataset_facts, licence_policy
 from ethos.services.legal_findings import classification_facts, sync_legal_findings
 from ethos.services.stage1 import load_profile
 from ethos.store.unit_of_work import UnitOfWork
@@ -115,6 +116,7 @@ def derive_findings(ctx: ServiceContext, project_ref: str | int) -> DeriveResult
         facts = {
             **profile_facts(project, view.profile),
             **classification_facts(ctx, uow, project),
+            **dataset_facts(uow, project, policy=licence_policy(ctx)),
         }
         holding = {e.id: e for e in triggered(cats.risks.entries, facts)}
         existing = {

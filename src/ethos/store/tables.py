@@ -30,6 +30,11 @@ __all__ = [
     "Base",
     "CardIssueRow",
     "ConsensusRow",
+    "DatasetGrantRow",
+    "DatasetLinkRow",
+    "DatasetRow",
+    "DatasetScanRow",
+    "DatasetVersionRow",
     "EvidenceRow",
     "FindingRow",
     "LoginAttemptRow",
@@ -338,3 +343,74 @@ class OfficeRecordRow(Base):
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     withdrawn_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     replaced_by: Mapped[int | None] = mapped_column(ForeignKey("office_records.id"), nullable=True)
+
+
+class DatasetRow(Base):
+    """A registered dataset (``ethos.domain.datasets``); kept after disposal, marked disposed."""
+
+    __tablename__ = "datasets"
+    __table_args__ = (
+        CheckConstraint(
+            "(disposed_at IS NULL AND disposal IS NULL) OR "
+            "(disposed_at IS NOT NULL AND disposal IS NOT NULL)",
+            name="disposal",
+        ),
+    )
+
+    id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    created_by: Mapped[str] = mapped_column(String(200))
+    disposed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    disposal: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class DatasetVersionRow(Base):
+    """One registered version of a dataset: the whole record as canonical JSON."""
+
+    __tablename__ = "dataset_versions"
+    __table_args__ = (UniqueConstraint("dataset_id", "version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dataset_id: Mapped[str] = mapped_column(ForeignKey("datasets.id"), index=True)
+    version: Mapped[str] = mapped_column(String(64))
+    data: Mapped[str] = mapped_column(Text)
+    digest: Mapped[str] = mapped_column(String(64))
+    recorded_by: Mapped[str] = mapped_column(String(200))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class DatasetGrantRow(Base):
+    """A principal on a dataset's allowlist."""
+
+    __tablename__ = "dataset_grants"
+
+    dataset_id: Mapped[str] = mapped_column(ForeignKey("datasets.id"), primary_key=True)
+    principal: Mapped[str] = mapped_column(String(200), primary_key=True)
+    granted_by: Mapped[str] = mapped_column(String(200))
+    granted_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class DatasetLinkRow(Base):
+    """A dataset a project uses; ``version`` pins one, ``NULL`` follows the newest."""
+
+    __tablename__ = "dataset_links"
+
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), primary_key=True)
+    dataset_id: Mapped[str] = mapped_column(ForeignKey("datasets.id"), primary_key=True, index=True)
+    version: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    linked_by: Mapped[str] = mapped_column(String(200))
+    linked_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class DatasetScanRow(Base):
+    """A scan summary of a dataset: counts by type only, never a value found."""
+
+    __tablename__ = "dataset_scans"
+    __table_args__ = (CheckConstraint("kind IN ('pii', 'toxicity')", name="kind"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dataset_id: Mapped[str] = mapped_column(ForeignKey("datasets.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    summary: Mapped[str] = mapped_column(Text)
+    recorded_by: Mapped[str] = mapped_column(String(200))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -19,6 +19,7 @@ from ethos.store.accounts_repository import (
     LoginAttemptRepository,
     MembershipRepository,
 )
+from ethos.store.datasets_repository import DatasetRepository
 from ethos.store.engine import DEFERRED_OPTION, make_engine
 from ethos.store.facts_repository import FactsRepository
 from ethos.store.findings_repository import (
@@ -63,6 +64,7 @@ class UnitOfWork:
         self.memberships = MembershipRepository(session)
         self.portfolio = PortfolioRepository(session)
         self.office = OfficeRecordRepository(session)
+        self.datasets = DatasetRepository(session)
         self._locked = False
 
     def record(
