@@ -244,3 +244,37 @@ def test_export_is_an_audited_access(run: Run, added: dict[str, Any], folder: Pa
     outcomes = [(e["actor"], e["payload"]["principal"], e["payload"]["outcome"]) for e in log]
     assert outcomes == [("eve", "eve", "denied"), ("alice", "alice", "refused")]
     assert [e["payload"]["purpose"] for e in log] == ["export spdx", "export croissant"]
+
+
+def test_scanning_a_registered_dataset_checks_access_and_keeps_the_counts(
+    run: Run, tmp_path: Path
+) -> None:
+    data = tmp_path / "mail"
+    data.mkdir()
+    lines = [
+        {"id": "a", "text": "연락처는 010-1234-5678 입니다"},
+        {"id": "b", "text": "write to kim@example.org or lee@example.org"},
+        {"id": "c", "text": "no personal data here"},
+    ]
+    (data / "part-0.jsonl").write_text(
+        "".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines), encoding="utf-8"
+    )
+    path = record_file(tmp_path, "mail.yaml", id="ko-mail")
+    ok(run("datasets", "add", "--file", str(path), "--manifest-from", str(data)))
+    out = tmp_path / "found.jsonl"
+    refused = run("scan", "pii", "--dataset", "ko-mail", "--out", str(out), actor="mallory")
+    assert refused.exit_code == 2 and not out.exists()
+    scan = ("scan", "pii", "--dataset", "ko-mail", "--id-field", "id", "--out", str(out), "-q")
+    ok(run(*scan, actor="carol"))
+    spans = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    assert [s["id"] for s in spans] == ["a", "b", "c"]
+    types = [sp["type"] for s in spans for sp in s["spans"]]
+    assert types.count("EMAIL") == 2 and types.count("KR_PHONE") == 1
+    shown = as_json(run("datasets", "show", "ko-mail", "--format", "json"))
+    assert shown["scans"]["pii"]["counts"] == {"EMAIL": 2, "KR_PHONE": 1}
+    log = as_json(run("audit", "log", "--subject", "dataset:ko-mail", "--format", "json"))
+    outcomes = [e["payload"]["outcome"] for e in log if e["action"] == "dataset.access"]
+    assert outcomes == ["denied", "granted"]
+    assert "010-1234-5678" not in json.dumps(log, ensure_ascii=False)
+    both = run("scan", "pii", "--dataset", "ko-mail", "--in", str(data), "--out", str(out))
+    assert both.exit_code == 2 and "either --in PATH or --dataset ID" in both.output

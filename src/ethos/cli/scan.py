@@ -29,6 +29,7 @@ from ethos.datagov.engine import (
 from ethos.datagov.engine.report import ResultReport, summarize_file
 from ethos.datagov.pii.anonymizer import MIN_KEY_BYTES
 from ethos.datagov.pii.schema import default_recognizers
+from ethos.services import datasets
 
 __all__ = ["scan_app"]
 
@@ -63,7 +64,9 @@ class ReportFormat(StrEnum):
 
 
 INPUT = typer.Option(
-    ..., "--in", help="A file, a directory or a glob of JSONL, Parquet or text files (.gz/.zst ok)."
+    None,
+    "--in",
+    help="A file, a directory or a glob of JSONL, Parquet or text files (.gz/.zst ok).",
 )
 OUT = typer.Option(..., "--out", help="Result file: one JSON line per input document.")
 TEXT_FIELD = typer.Option("text", "--text-field", help="JSON field or Parquet column of the text.")
@@ -92,6 +95,12 @@ WORK_DIR = typer.Option(
 KEEP_WORK = typer.Option(False, "--keep-work", help="Keep the work directory after merging.")
 RESTART = typer.Option(False, "--restart", help="Discard an unfinished run instead of resuming.")
 QUIET = typer.Option(False, "--quiet", "-q", help="No progress bar and no summary.")
+DATASET = typer.Option(
+    None,
+    "--dataset",
+    help="Scan a registered dataset (ID or ID@VERSION) instead of --in: only for its owner, "
+    "stewards and allowlist; the access and the counts found are recorded with it.",
+)
 
 
 def _read_key(key_file: Path | None) -> bytes | None:
@@ -176,7 +185,8 @@ def _run(
     ctx: typer.Context,
     *,
     spec: ProcessorSpec,
-    location: str,
+    location: str | None,
+    dataset: str | None,
     out: Path,
     transformed: Path | None,
     text_field: str,
@@ -192,8 +202,21 @@ def _run(
     restart: bool,
     quiet: bool,
 ) -> None:
+    if (location is None) == (dataset is None):
+        raise ScanInputError("give either --in PATH or --dataset ID")
+    files: tuple[Path, ...] | None = None
+    kind = "pii" if isinstance(spec, PiiSpec) else "toxicity"
+    if dataset is not None:
+        cli = state(ctx)
+        opened = datasets.open_dataset(
+            cli.context(), dataset, principal=cli.actor, purpose=f"scan {kind}"
+        )
+        files = tuple(opened)
+        location = os.path.commonpath([str(p.parent) for p in files]) if files else "."
+    assert location is not None
     request = ScanRequest(
         location=location,
+        files=files,
         output=out,
         spec=spec,
         read=ReadOptions(
@@ -211,6 +234,9 @@ def _run(
         progress=not quiet,
     )
     summary = run_scan(request)
+    if dataset is not None:
+        found = summarize_file(out).by_type
+        datasets.record_scan(state(ctx).context(), dataset, kind, dict(found))
     if not quiet:
         lang = state(ctx).lang
         for line in _messages(summary, lang, str(request.rejects_path)):
@@ -250,6 +276,7 @@ def scan_pii(
     keep_work: bool = KEEP_WORK,
     restart: bool = RESTART,
     quiet: bool = QUIET,
+    dataset: str = DATASET,
 ) -> None:
     """Detect personal information; one line {"id", "spans": [...]} per document."""
     if operator is not None and anonymize is None:
@@ -261,6 +288,7 @@ def scan_pii(
         ctx,
         spec=spec,
         location=location,
+        dataset=dataset,
         out=out,
         transformed=anonymize,
         text_field=text_field,
@@ -307,6 +335,7 @@ def scan_toxicity(
     keep_work: bool = KEEP_WORK,
     restart: bool = RESTART,
     quiet: bool = QUIET,
+    dataset: str = DATASET,
 ) -> None:
     """Score toxicity; one line {"id", "score", "labels": [...], "targets": [...]} each."""
     if (action is None) != (filtered is None):
@@ -316,6 +345,7 @@ def scan_toxicity(
         ctx,
         spec=spec,
         location=location,
+        dataset=dataset,
         out=out,
         transformed=filtered,
         text_field=text_field,

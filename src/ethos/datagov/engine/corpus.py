@@ -19,6 +19,7 @@ Rules
 from __future__ import annotations
 
 import glob
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -227,6 +228,22 @@ def discover(location: str, *, forced: InputFormat | None = None) -> Corpus:
     if not files:
         raise ScanInputError(f"no input files found in {location}")
     return Corpus(files=tuple(files), skipped=skipped)
+
+
+def discover_files(
+    paths: Sequence[Path], *, root: Path, forced: InputFormat | None = None
+) -> Corpus:
+    """A corpus of exactly ``paths`` (a registered dataset's files), named relative to
+    ``root``; every file must be readable and of a format the engine reads."""
+    if not paths:
+        raise ScanInputError("the dataset lists no files")
+    files = []
+    for path in paths:
+        name = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.name
+        described = _describe(path, name, forced, strict=True)
+        assert described is not None
+        files.append(described)
+    return Corpus(files=tuple(files), skipped=0)
 
 
 def _line_boundaries(file: InputFile, shard_bytes: int) -> list[tuple[int, int]]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
-from .corpus import Corpus, InputFormat, Shard, discover, plan_shards
+from .corpus import Corpus, InputFormat, Shard, discover, discover_files, plan_shards
 from .errors import ScanInputError
 from .local import run_local
 from .processors import ProcessorSpec
@@ -62,6 +62,9 @@ class ScanRequest:
     location: str
     output: Path
     spec: ProcessorSpec
+    # exactly these files instead of what ``location`` finds (a registered dataset's files;
+    # ``location`` is then the folder they are named relative to)
+    files: tuple[Path, ...] | None = None
     read: ReadOptions = field(default_factory=ReadOptions)
     transformed: Path | None = None
     rejects: Path | None = None
@@ -123,8 +126,11 @@ def _check(request: ScanRequest) -> None:
 
 def _inspect(request: ScanRequest) -> tuple[Corpus, int, str]:
     """Find and check the corpus; the fingerprint of inputs and options."""
-    corpus = discover(request.location, forced=request.format)
     root = Path(request.location)
+    if request.files is not None:
+        corpus = discover_files(request.files, root=root, forced=request.format)
+    else:
+        corpus = discover(request.location, forced=request.format)
     if root.is_dir():
         outputs = [request.output, request.rejects_path, request.work_path]
         outputs += [request.transformed] if request.transformed is not None else []
