@@ -13,6 +13,7 @@ import statistics
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from datetime import UTC, datetime
 from typing import Any
 
@@ -64,6 +65,7 @@ class YearData:
     due: Sequence[int]  # projects due for re-assessment now
 
 
+@cache
 def year_bounds(year: int) -> tuple[datetime, datetime]:
     return datetime(year, 1, 1, tzinfo=UTC), datetime(year + 1, 1, 1, tzinfo=UTC)
 

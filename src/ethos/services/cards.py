@@ -252,11 +252,11 @@ def reassessment_due(ctx: ServiceContext) -> list[dict[str, Any]]:
     now = ctx.clock()
     due = []
     with ctx.store.unit_of_work() as uow:
+        issued = uow.card_issues.latest_of_all()
         for project in uow.projects.list():
-            latest = uow.card_issues.latest(project.id)
-            if latest is None:
+            if project.id not in issued:
                 continue
-            issued_at, artefacts = latest
+            issued_at, artefacts = issued[project.id]
             reasons = []
             months = (now.year - issued_at.year) * 12 + now.month - issued_at.month
             if months > ctx.review_months or (

@@ -8,7 +8,7 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ethos.domain.catalogue import FindingCategory, Priority
@@ -208,6 +208,14 @@ class CardIssueRepository:
         self._session.add(row)
         self._session.flush()
         return row.id
+
+    def latest_of_all(self) -> dict[int, tuple[datetime, dict[str, Any]]]:
+        """The newest issue of every project that has one, in one query."""
+        newest = (
+            select(func.max(CardIssueRow.id)).group_by(CardIssueRow.project_id).scalar_subquery()
+        )
+        rows = self._session.scalars(select(CardIssueRow).where(CardIssueRow.id.in_(newest)))
+        return {r.project_id: (r.issued_at, json.loads(r.artefacts)) for r in rows}
 
     def latest(self, project_id: int) -> tuple[datetime, dict[str, Any]] | None:
         row = self._session.scalars(

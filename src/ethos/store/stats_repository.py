@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Executable, func, select
 from sqlalchemy.orm import Session
 
 from ethos.domain.profile import Answer, Consensus
@@ -31,6 +32,10 @@ class StatsRepository:
 
     def __init__(self, session: Session) -> None:
         self._session = session
+
+    def _core(self, query: Executable) -> Any:
+        """Run a column query on the session's connection: plain rows, no ORM overhead."""
+        return self._session.connection().execute(query).all()
 
     def projects(self) -> list[Project]:
         return [
@@ -71,7 +76,7 @@ class StatsRepository:
                 title_ko=r.title_ko,
                 rationale=r.rationale,
             )
-            for r in self._session.execute(query)
+            for r in self._core(query)
         ]
 
     def first_card_issues(self) -> dict[int, datetime]:
@@ -97,7 +102,7 @@ class StatsRepository:
             AnswerRow.score,
         ).order_by(AnswerRow.id)
         found: dict[tuple[int, str, int], list[Answer]] = defaultdict(list)
-        for pid, qid, version, member, item, score in self._session.execute(query):
+        for pid, qid, version, member, item, score in self._core(query):
             found[(pid, qid, version)].append(Answer(member_id=member, item_id=item, score=score))
         return found
 
@@ -110,7 +115,7 @@ class StatsRepository:
             ConsensusRow.score,
         ).order_by(ConsensusRow.id)
         found: dict[tuple[int, str, int], list[Consensus]] = defaultdict(list)
-        for pid, qid, version, item, score in self._session.execute(query):
+        for pid, qid, version, item, score in self._core(query):
             found[(pid, qid, version)].append(Consensus(item_id=item, score=score, note=""))
         return found
 
