@@ -63,8 +63,8 @@ def test_members_see_only_their_projects(api: Api, world: World) -> None:
     dave = api("dave")
     assert [p["name"] for p in dave.get("/api/v1/projects").json()] == ["Lab study"]
     response = dave.get(f"/api/v1/projects/{world.projects['care']}/profile")
-    assert response.status_code == 403
-    assert error_of(response)["type"] == "forbidden"
+    assert response.status_code == 404  # as if it did not exist; the refusal is audited
+    assert error_of(response)["type"] == "not_found"
     assert len(api("auditor").get("/api/v1/projects").json()) == 2
 
 
@@ -162,12 +162,15 @@ def test_accounts_and_tokens_through_the_api(api: Api, world: World) -> None:
         "/api/v1/users", json={"username": "erin", "password": "long enough pw", "role": "auditor"}
     )
     assert made.status_code == 201 and made.json()["role"] == "auditor"
-    issued = admin.post("/api/v1/users/erin/tokens", json={"name": "ci", "days": 7}).json()
+    first, _ = accounts.issue_token(world.ctx, "erin", name="first")
     erin = api(None)
+    erin.headers["Authorization"] = f"Bearer {first}"
+    body = {"name": "ci", "days": 7, "current_password": "long enough pw"}
+    issued = erin.post("/api/v1/users/erin/tokens", json=body).json()
     erin.headers["Authorization"] = f"Bearer {issued['token']}"
     assert erin.get("/api/v1/me").json()["username"] == "erin"
     listed = erin.get("/api/v1/users/erin/tokens").json()
-    assert [t["name"] for t in listed] == ["ci"] and "token" not in listed[0]
+    assert [t["name"] for t in listed] == ["first", "ci"] and "token" not in listed[0]
     assert api("alice").get("/api/v1/users/erin/tokens").status_code == 403
     assert erin.post(f"/api/v1/users/erin/tokens/{issued['id']}/revoke").json()["revoked_at"]
     assert erin.get("/api/v1/me").status_code == 401
@@ -199,5 +202,5 @@ def test_facts_and_classification_through_the_api(api: Api, world: World) -> Non
     assert verdict["kr_ai_basic_act"]["generative"] is True
     bad = alice.put(f"/api/v1/projects/{pid}/facts", json={"markets": "everywhere"})
     assert bad.status_code == 400 and "markets" in error_of(bad)["message"]
-    assert api("dave").get(f"/api/v1/projects/{pid}/facts").status_code == 403
+    assert api("dave").get(f"/api/v1/projects/{pid}/facts").status_code == 404
     assert api("auditor").put(f"/api/v1/projects/{pid}/facts", json=facts).status_code == 403

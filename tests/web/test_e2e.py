@@ -2,8 +2,9 @@
 
 An admin creates a project and three members; each member signs in and answers; the ethics
 member records the consensus and closes stage 1; findings are derived; the technical member
-uploads evidence and resolves one; the ethics member verifies it and downloads the card as
-PDF; the audit page shows an intact chain. Screenshots go to var/test-artifacts/e2e/.
+uploads evidence and resolves one; the ethics member verifies it and issues the card as PDF
+(a POST that downloads it); the audit page shows an intact chain and the one issue.
+Screenshots go to var/test-artifacts/e2e/.
 """
 
 from __future__ import annotations
@@ -173,7 +174,7 @@ def test_the_whole_assessment_in_a_browser(live_server: str, chromium, world: Wo
     eth.goto(f"{project_url}/card?lang=ko")
     shot(eth, "07-card")
     with eth.expect_download() as download:
-        eth.click('a[data-format="pdf"]')
+        eth.click('#issue-card button[value="pdf"]')
     pdf = ARTIFACTS / "card-ko.pdf"
     download.value.save_as(str(pdf))
     assert pdf.read_bytes().startswith(b"%PDF-")
@@ -187,6 +188,34 @@ def test_the_whole_assessment_in_a_browser(live_server: str, chromium, world: Wo
     expect(admin.locator("header nav")).to_contain_text("대시보드")
     shot(admin, "09-dashboard-ko")
     assert accounts.get_user(world.ctx, "eth").role == "user"
+
+    # The ethics office records its committee with the form, in Korean, and downloads the
+    # annual report; the chair's name is stored but not published.
+    admin.goto(f"{base}/office/new?kind=committee")
+    for name, value in {
+        "name.ko": "AI 윤리위원회",
+        "name.en": "AI Ethics Committee",
+        "mandate.ko": "원칙의 이행을 감독한다.",
+        "mandate.en": "Oversees how the principles are applied.",
+        "members.0.role.ko": "위원장",
+        "members.0.role.en": "Chair",
+        "members.0.name": "Lee Taeyang",
+    }.items():
+        admin.fill(f'#office-form [name="{name}"]', value)
+    admin.select_option('#office-form select[name="type"]', "committee")
+    admin.fill('#office-form input[name="established"]', "2024-03-15")
+    admin.click("#office-form button[type=submit]")
+    expect(admin.locator("h1")).to_contain_text("AI 윤리위원회")
+    expect(admin.locator("#names-withheld")).to_be_visible()
+    expect(admin.locator("#record")).not_to_contain_text("Lee Taeyang")
+    shot(admin, "10-office-record-ko")
+    admin.goto(f"{base}/report")
+    shot(admin, "11-report-ko")
+    with admin.expect_download() as download:
+        admin.click('#report-form button[value="md"]')
+    report = ARTIFACTS / "report-ko.md"
+    download.value.save_as(str(report))
+    assert "AI 윤리위원회" in report.read_text(encoding="utf-8")
 
 
 def tmp_file(path: Path, text: str) -> Path:

@@ -1,7 +1,8 @@
-"""Every page renders for who may see it and refuses who may not (403, audited)."""
+"""Every page renders for who may see it and refuses who may not (403 or 404, audited)."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable
 
@@ -52,12 +53,12 @@ def test_project_pages_open_for_members_admins_and_auditors(
 
 
 @pytest.mark.parametrize("page", [*PROJECT_PAGES, "/card/preview", "/profile.svg", "/card.json"])
-def test_a_member_of_another_project_gets_403_and_it_is_audited(
+def test_a_member_of_another_project_gets_404_and_it_is_audited(
     browser: Callable[..., Browser], world: World, page: str
 ) -> None:
     care = world.projects["care"]
     response = browser("dave").get(f"/projects/{care}{page}")
-    assert response.status_code == 403
+    assert response.status_code == 404
     assert "Care bot" not in response.text
     assert denials(world)[-1]["username"] == "dave"
     assert audit.audit_log(world.ctx, limit=1, action="auth.denied")[0].subject == f"project:{care}"
@@ -243,11 +244,17 @@ def test_card_page_and_downloads(browser: Callable[..., Browser], world: World) 
     assert "card/preview?lang=ko" in page
     preview = b.get(f"/projects/{pid}/card/preview?lang=ko")
     assert "AI 윤리영향평가 카드" in preview.text
-    md = b.get(f"/projects/{pid}/card.md?lang=en")
+    assert f'action="/projects/{pid}/card/issue"' in page  # bob sits on the task force
+    copy = b.get(f"/projects/{pid}/card.md?lang=en")
+    assert copy.status_code == 200 and "AI ethics assessment card" in copy.text
+    assert copy.headers["content-disposition"].startswith("attachment;")
+    assert audit.audit_log(world.ctx, limit=5, action="card.issued") == []
+    md = b.post(f"/projects/{pid}/card/issue", {"fmt": "md", "lang": "en"})
     assert md.status_code == 200 and "AI ethics assessment card" in md.text
-    assert md.headers["content-disposition"].startswith("attachment;")
     issued = audit.audit_log(world.ctx, limit=5, action="card.issued")
     assert issued[-1].payload_data()["sha256"] == md.headers["x-content-sha256"]
+    assert hashlib.sha256(md.content).hexdigest() == md.headers["x-content-sha256"]
+    assert 'id="issue-card"' not in browser("auditor").get(f"/projects/{pid}/card").text
 
 
 def test_admin_creates_a_project_and_a_linked_member(
@@ -324,5 +331,5 @@ def test_facts_and_classification_pages(browser: Callable[..., Browser], world: 
     page = alice.get(f"/projects/{pid}/classification").text
     assert 'data-act="eu_ai_act"' in page and 'data-act="kr_ai_basic_act"' in page
     assert "kr-ai-basic-act:art-31" in page  # generative AI: notice and labelling duties
-    assert browser("dave").get(f"/projects/{pid}/classification").status_code == 403
+    assert browser("dave").get(f"/projects/{pid}/classification").status_code == 404
     assert browser("auditor").post(f"/projects/{pid}/facts", {"facts": FACTS}).status_code == 403

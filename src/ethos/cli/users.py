@@ -54,9 +54,12 @@ def create(
 def passwd(
     ctx: typer.Context, username: str = typer.Argument(...), password_stdin: bool = STDIN
 ) -> None:
-    """Set an account's password; its open sessions end."""
-    accounts.set_password(state(ctx).context(), username, _password(password_stdin))
-    typer.echo(f"password of {username} set")
+    """Set an account's password; its browser sessions end and its API tokens are revoked."""
+    ended = accounts.set_password(state(ctx).context(), username, _password(password_stdin))
+    typer.echo(
+        f"password of {username} set; {ended.tokens_revoked} API token(s) revoked, "
+        f"{ended.sessions_ended} browser session(s) ended"
+    )
 
 
 @user_app.command("token")

@@ -73,6 +73,18 @@ class QuestionnaireLibrary:
                 )
         return questionnaire
 
+    def digest(self, questionnaire: Questionnaire) -> str:
+        """``questionnaire.digest()``, computed once per version file as loaded by :meth:`get`
+        (the digest of a version answers are pinned to is checked on every read)."""
+        path = self.root / questionnaire.id / f"v{questionnaire.version}.yaml"
+        try:
+            mtime_ns = path.stat().st_mtime_ns
+        except OSError:
+            return questionnaire.digest()
+        if _load(path, mtime_ns) is not questionnaire:  # not the cached object: compute
+            return questionnaire.digest()
+        return _digest(path, mtime_ns)
+
 
 def _ids(questionnaire: Questionnaire) -> set[str]:
     return {i.id for i in questionnaire.items}
@@ -82,3 +94,8 @@ def _ids(questionnaire: Questionnaire) -> set[str]:
 def _load(path: Path, mtime_ns: int) -> Questionnaire:
     del mtime_ns  # part of the cache key only: an edited file is read again
     return load_model(path, Questionnaire)
+
+
+@cache
+def _digest(path: Path, mtime_ns: int) -> str:
+    return _load(path, mtime_ns).digest()

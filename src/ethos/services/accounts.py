@@ -1,25 +1,39 @@
-"""Accounts: create, set passwords, sign in (throttled), API tokens, task-force seats.
+"""Accounts: create, set passwords, API tokens, task-force seats.
 
-Passwords are hashed with argon2id; API tokens are random and only their SHA-256 is kept.
-Every sign-in, failed sign-in and refused token is written to the audit trail, without the
-password or token tried and without the address it came from (that stays in the short-lived
-``login_attempts`` table the throttle reads).
+Signing in and browser sessions are in :mod:`ethos.services.signin` (re-exported here).
+API tokens are random and only their SHA-256 is kept. A refused token is written to the
+audit trail once per source, token and throttle window, without the token tried.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from argon2 import Parameters, PasswordHasher, profiles
-from argon2.exceptions import InvalidHashError, VerificationError
-
-from ethos.domain.errors import ConflictError, EthosError, InvalidInputError, NotFoundError
+from ethos.domain.errors import ConflictError, InvalidInputError, NotFoundError
 from ethos.domain.projects import Member
 from ethos.services.context import ServiceContext, resolve_member, resolve_project
+from ethos.services.signin import (
+    MAX_PASSWORD,
+    AuthenticationError,
+    LoginThrottledError,
+    SignInBusyError,
+    Throttle,
+    authenticate,
+    digest,
+    end_session,
+    hash_password,
+    housekeeping,
+    note_key,
+    prune_sign_in_records,
+    reauthenticate,
+    retention,
+    session_account,
+    start_session,
+    use_password_parameters,
+)
 from ethos.store.accounts_repository import Account, ApiToken
 
 __all__ = [
@@ -29,55 +43,43 @@ __all__ = [
     "ApiToken",
     "AuthenticationError",
     "LoginThrottledError",
+    "PasswordSet",
+    "SignInBusyError",
     "Throttle",
     "authenticate",
     "authenticate_token",
+    "change_own_password",
     "create_user",
+    "end_session",
     "get_user",
     "issue_token",
     "link_member",
     "list_tokens",
     "list_users",
+    "prune_sign_in_records",
+    "reauthenticate",
     "revoke_token",
     "seat_holders",
     "session_account",
-    "session_generation",
     "set_active",
     "set_password",
+    "start_session",
     "use_password_parameters",
 ]
 
 ROLES = ("admin", "auditor", "user")
 TOKEN_PREFIX = "ethos_"  # noqa: S105 - a prefix, not a secret
 MIN_PASSWORD = 10
-MAX_PASSWORD = 1024
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 _TOUCH_EVERY = timedelta(minutes=5)
 
-_hasher = PasswordHasher.from_parameters(profiles.RFC_9106_LOW_MEMORY)
-
-
-def use_password_parameters(parameters: Parameters) -> None:
-    """Hash new passwords with ``parameters`` (tests and benchmarks use cheap ones)."""
-    global _hasher
-    _hasher = PasswordHasher.from_parameters(parameters)
-
-
-class AuthenticationError(EthosError):
-    """Sign-in refused. The message never says whether the account exists."""
-
-
-class LoginThrottledError(AuthenticationError):
-    """Too many failed sign-ins recently; try again later."""
-
 
 @dataclass(frozen=True, slots=True)
-class Throttle:
-    """Failed sign-ins tolerated within ``window``, per account and per source address."""
+class PasswordSet:
+    """What setting a password ended: the account's API tokens and browser sessions."""
 
-    per_account: int = 5
-    per_source: int = 20
-    window: timedelta = timedelta(minutes=15)
+    tokens_revoked: int
+    sessions_ended: int
 
 
 def _username(value: str) -> str:
@@ -116,7 +118,7 @@ def create_user(
         raise InvalidInputError("display name: longer than 200 characters")
     if role not in ROLES:
         raise InvalidInputError(f"role: {role!r} is not one of: {', '.join(ROLES)}")
-    hashed = _hasher.hash(_password(password))
+    hashed = hash_password(_password(password))
     now = ctx.clock()
     with ctx.store.unit_of_work() as uow:
         if uow.accounts.by_username(name) is not None:
@@ -134,26 +136,40 @@ def create_user(
     return account
 
 
-def set_password(ctx: ServiceContext, username: str, password: str) -> None:
-    """Replace an account's password; its open sessions end."""
-    hashed = _hasher.hash(_password(password))
+def set_password(ctx: ServiceContext, username: str, password: str) -> PasswordSet:
+    """Replace an account's password; its browser sessions end and its API tokens are
+    revoked (whoever knew the old password may have made them)."""
+    hashed = hash_password(_password(password))
     account = _account(ctx, username)
+    now = ctx.clock()
     with ctx.store.unit_of_work() as uow:
         uow.accounts.set_password_hash(account.id, hashed)
+        ended = PasswordSet(
+            tokens_revoked=uow.api_tokens.revoke_all(account.id, now),
+            sessions_ended=uow.web_sessions.remove_all(account.id),
+        )
         uow.record(
-            at=ctx.clock(),
+            at=now,
             actor=ctx.actor,
             action="user.password_set",
             subject=f"user:{account.id}",
-            payload={"username": account.username},
+            payload={
+                "username": account.username,
+                "tokens_revoked": ended.tokens_revoked,
+                "sessions_ended": ended.sessions_ended,
+            },
         )
+    return ended
 
 
 def set_active(ctx: ServiceContext, username: str, *, active: bool) -> None:
-    """Enable or disable an account (a disabled one cannot sign in or use its tokens)."""
+    """Enable or disable an account (a disabled one cannot sign in or use its tokens, and its
+    browser sessions end)."""
     account = _account(ctx, username)
     with ctx.store.unit_of_work() as uow:
         uow.accounts.set_active(account.id, active)
+        if not active:
+            uow.web_sessions.remove_all(account.id)
         uow.record(
             at=ctx.clock(),
             actor=ctx.actor,
@@ -172,108 +188,29 @@ def get_user(ctx: ServiceContext, username: str) -> Account:
     return _account(ctx, username)
 
 
-def session_generation(account: Account) -> str:
-    """Changes whenever the password does, so sessions end with a password change."""
-    return hashlib.sha256(account.password_hash.encode()).hexdigest()[:16]
-
-
-def session_account(ctx: ServiceContext, user_id: int, generation: str) -> Account | None:
-    """The account a session cookie names, if it is still active and its password unchanged."""
-    with ctx.store.for_reading().unit_of_work() as uow:
-        account = uow.accounts.get(user_id)
-    if account is None or not account.active:
-        return None
-    if not secrets.compare_digest(session_generation(account), generation):
-        return None
-    return account
-
-
-def _verify(account: Account | None, password: str) -> bool:
-    if account is None:
-        # Spend the same time as a real check, so response times do not reveal accounts.
-        _hasher.hash(password[:MAX_PASSWORD])
-        return False
-    try:
-        return _hasher.verify(account.password_hash, password[:MAX_PASSWORD])
-    except (VerificationError, InvalidHashError):
-        return False
-
-
-def authenticate(
+def change_own_password(
     ctx: ServiceContext,
-    *,
     username: str,
-    password: str,
+    *,
+    current: str,
+    new: str,
     source: str,
-    throttle: Throttle = Throttle(),
-) -> Account:
-    """Check a sign-in; refuse it when the account or source failed too often recently.
-
-    The password is checked outside any transaction (argon2 takes a noticeable fraction of a
-    second by design), so a sign-in never holds the database's write lock while hashing.
-    """
-    name = username.strip().lower()[:64]
-    now = ctx.clock()
-    since = now - throttle.window
-    with ctx.store.for_reading().unit_of_work() as uow:
-        account = uow.accounts.by_username(name)
-        throttled = (
-            uow.login_attempts.failures_for_username(name, since) >= throttle.per_account
-            or uow.login_attempts.failures_from_source(source, since) >= throttle.per_source
-        )
-    subject = f"user:{account.id}" if account else "user:unknown"
-    known = {"username": name} if account else {"username": None}
-    actor = name if account else "anonymous"
-    if throttled:
-        with ctx.store.unit_of_work() as uow:
-            uow.record(
-                at=now, actor=actor, action="auth.login_throttled", subject=subject, payload=known
-            )
-        minutes = int(throttle.window.total_seconds() // 60)
-        raise LoginThrottledError(
-            f"too many failed sign-ins; wait {minutes} minutes before trying again"
-        )
-    ok = _verify(account, password) and account is not None and account.active
-    rehashed = (
-        _hasher.hash(password)
-        if ok and account is not None and _hasher.check_needs_rehash(account.password_hash)
-        else None
+    throttle: Throttle | None = None,
+) -> PasswordSet:
+    """Change one's own password, given the current one."""
+    _password(new)
+    reauthenticate(
+        ctx,
+        username=username,
+        password=current,
+        purpose="change password",
+        source=source,
+        throttle=throttle or Throttle(),
     )
-    with ctx.store.unit_of_work() as uow:
-        uow.login_attempts.prune(since)
-        uow.login_attempts.add(username=name, source=source, succeeded=ok, at=now)
-        if ok and account is not None:
-            if rehashed:
-                uow.accounts.set_password_hash(account.id, rehashed)
-            uow.record(
-                at=now,
-                actor=account.username,
-                action="auth.login",
-                subject=subject,
-                payload={"username": account.username, "method": "password"},
-            )
-            fresh = uow.accounts.get(account.id)
-        else:
-            reason = (
-                "unknown account"
-                if account is None
-                else ("account disabled" if not account.active else "wrong password")
-            )
-            uow.record(
-                at=now,
-                actor=actor,
-                action="auth.login_failed",
-                subject=subject,
-                payload={**known, "reason": reason},
-            )
-            fresh = None
-    if fresh is None:
-        raise AuthenticationError("username or password is not right")
-    return fresh
+    return set_password(ctx, username, new)
 
 
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+# API tokens ---------------------------------------------------------------------------------
 
 
 def issue_token(
@@ -295,7 +232,7 @@ def issue_token(
         issued = uow.api_tokens.add(
             user_id=account.id,
             name=label,
-            token_sha256=_digest(token),
+            token_sha256=digest(token),
             created_at=now,
             expires_at=expires,
         )
@@ -354,23 +291,32 @@ def _token_problem(token: ApiToken | None, account: Account | None, now: datetim
     return None
 
 
-def authenticate_token(ctx: ServiceContext, token: str) -> Account:
-    """The account an API token belongs to; refused (and audited) when it is not valid."""
+def authenticate_token(
+    ctx: ServiceContext, token: str, *, source: str = "", window: timedelta | None = None
+) -> Account:
+    """The account an API token belongs to; refused when it is not valid. A refusal is
+    audited once per ``source`` and token (or unknown token) within ``window`` (by default
+    the throttle's)."""
+    housekeeping(ctx)
     now = ctx.clock()
-    digest = _digest(token.strip()[:200])
     with ctx.store.for_reading().unit_of_work() as uow:
-        found = uow.api_tokens.by_digest(digest)
+        found = uow.api_tokens.by_digest(digest(token.strip()[:200]))
         account = uow.accounts.get(found.user_id) if found else None
-    problem = _token_problem(found, account, now)
+        problem = _token_problem(found, account, now)
+        key = note_key(source, str(found.id) if found else "unknown")
+        since = now - (window or retention())
+        noted = problem is not None and uow.refusal_notes.noted_since("token_refused", key, since)
     if problem is not None:
-        with ctx.store.unit_of_work() as uow:
-            uow.record(
-                at=now,
-                actor=account.username if account else "anonymous",
-                action="auth.token_refused",
-                subject=f"user:{account.id}" if account else "user:unknown",
-                payload={"reason": problem, "token_id": found.id if found else None},
-            )
+        if not noted:  # checked again, and noted, in the writing transaction
+            with ctx.store.unit_of_work() as uow:
+                if uow.refusal_notes.first_since("token_refused", key, since, now):
+                    uow.record(
+                        at=now,
+                        actor=account.username if account else "anonymous",
+                        action="auth.token_refused",
+                        subject=f"user:{account.id}" if account else "user:unknown",
+                        payload={"reason": problem, "token_id": found.id if found else None},
+                    )
         raise AuthenticationError("the API token is not valid (unknown, expired or revoked)")
     assert found is not None
     assert account is not None

@@ -8,14 +8,16 @@
   owner.
 
 Every refusal is written to the audit trail (``auth.denied``) and raised as
-:class:`PermissionDeniedError`.
+:class:`PermissionDeniedError`, except that a project a person may not see is answered as if
+it did not exist (:class:`NotFoundError`, the same message as for a missing project), so its
+id cannot be probed.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ethos.domain.errors import EthosError
+from ethos.domain.errors import EthosError, NotFoundError
 from ethos.domain.projects import Member, Project, Role
 from ethos.services.context import ServiceContext, resolve_project
 from ethos.store.accounts_repository import Account
@@ -87,8 +89,7 @@ class ProjectAccess:
         return self.seat is not None and self.seat.role is Role.ETHICS
 
 
-def deny(ctx: ServiceContext, principal: Principal, action: str, subject: str) -> None:
-    """Record a refusal in the audit trail and raise :class:`PermissionDeniedError`."""
+def _record_denial(ctx: ServiceContext, principal: Principal, action: str, subject: str) -> None:
     with ctx.store.unit_of_work() as uow:
         uow.record(
             at=ctx.clock(),
@@ -97,6 +98,11 @@ def deny(ctx: ServiceContext, principal: Principal, action: str, subject: str) -
             subject=subject,
             payload={"username": principal.username, "role": principal.role, "action": action},
         )
+
+
+def deny(ctx: ServiceContext, principal: Principal, action: str, subject: str) -> None:
+    """Record a refusal in the audit trail and raise :class:`PermissionDeniedError`."""
+    _record_denial(ctx, principal, action, subject)
     raise PermissionDeniedError(f"{principal.username} may not {action} ({subject})")
 
 
@@ -116,7 +122,10 @@ def project_access(
         project = resolve_project(uow, project_ref)
         seat = uow.memberships.seat(principal.user_id, project.id)
     if seat is None and not principal.reads_everything:
-        deny(ctx, principal, action, f"project:{project.id}")
+        _record_denial(ctx, principal, action, f"project:{project.id}")
+        # Worded as resolve_project words a missing project: existence is not revealed.
+        text = str(project_ref).strip()
+        raise NotFoundError(f"project {text!r} not found (give its id or exact name)")
     may_change = principal.is_admin or (seat is not None and principal.role == USER)
     return ProjectAccess(project, seat, may_change)
 

@@ -5,7 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
+from typing import TypeVar
+
+from pydantic import BaseModel
 
 from ethos.domain.crosswalk import Crosswalk
 from ethos.domain.errors import NotFoundError
@@ -25,6 +29,8 @@ from ethos.store.blobs import BlobStore
 from ethos.store.unit_of_work import Store, UnitOfWork
 
 __all__ = ["ServiceContext", "resolve_member", "resolve_project", "utc_now"]
+
+M = TypeVar("M", bound=BaseModel)
 
 
 def utc_now() -> datetime:
@@ -52,18 +58,23 @@ class ServiceContext:
     content_root: Path | None = None
 
     def catalogues(self) -> catalogues.Catalogues:
-        """The risk and mitigation catalogues and the priority matrix, cross-checked."""
-        return catalogues.load_catalogues(
-            self.catalogue_root, questionnaires=self.questionnaires.latest
-        )
+        """The risk and mitigation catalogues and the priority matrix, cross-checked.
+
+        Loaded once per state of the files: read again when a catalogue or questionnaire
+        file is added, removed or edited (its name, size or modification time changes).
+        """
+        root = self.catalogue_root or catalogues.default_root()
+        library = self.questionnaires
+        stamp = _files_stamp(root) + _files_stamp(library.root)
+        return _load_catalogues(root, library.root, stamp, library)
 
     def evidence_policy(self) -> EvidencePolicy:
         root = self.catalogue_root or catalogues.default_root()
-        return load_model(root / "evidence-policy.yaml", EvidencePolicy)
+        return _cached_model(root / "evidence-policy.yaml", EvidencePolicy)
 
     def legal_policy(self) -> LegalFindingPolicy:
         root = self.catalogue_root or catalogues.default_root()
-        return load_model(root / "legal-findings.yaml", LegalFindingPolicy)
+        return _cached_model(root / "legal-findings.yaml", LegalFindingPolicy)
 
     def content_roots(self) -> ContentRoots:
         roots = replace(ContentRoots.at(self.content_root), questionnaires=self.questionnaires.root)
@@ -81,6 +92,52 @@ class ServiceContext:
 
     def blobs(self) -> BlobStore:
         return BlobStore(self.evidence_dir)
+
+
+def _files_stamp(folder: Path) -> tuple[tuple[str, int, int], ...]:
+    """Name, size and modification time of every YAML file under ``folder``."""
+    stamp = []
+    for path in sorted(folder.rglob("*.yaml")):
+        info = path.stat()
+        stamp.append((str(path), info.st_size, info.st_mtime_ns))
+    return tuple(stamp)
+
+
+@lru_cache(maxsize=32)
+def _catalogues_of(
+    root: Path, questionnaires_root: Path, stamp: tuple[tuple[str, int, int], ...]
+) -> catalogues.Catalogues:
+    del stamp  # part of the cache key only: edited content is read again
+    library = QuestionnaireLibrary(questionnaires_root)
+    return catalogues.load_catalogues(root, questionnaires=library.latest)
+
+
+def _load_catalogues(
+    root: Path,
+    questionnaires_root: Path,
+    stamp: tuple[tuple[str, int, int], ...],
+    library: QuestionnaireLibrary,
+) -> catalogues.Catalogues:
+    if type(library) is not QuestionnaireLibrary:  # a library of its own kind: not cached
+        return catalogues.load_catalogues(root, questionnaires=library.latest)
+    return _catalogues_of(root, questionnaires_root, stamp)
+
+
+@lru_cache(maxsize=64)
+def _model_at(path: Path, size: int, mtime_ns: int, model: type[BaseModel]) -> BaseModel:
+    del size, mtime_ns  # part of the cache key only
+    return load_model(path, model)
+
+
+def _cached_model(path: Path, model: type[M]) -> M:
+    """``load_model(path, model)``, read again only when the file changes."""
+    try:
+        info = path.stat()
+    except OSError:
+        return load_model(path, model)  # the loader names the missing file
+    loaded = _model_at(path, info.st_size, info.st_mtime_ns, model)
+    assert isinstance(loaded, model)
+    return loaded
 
 
 def resolve_project(uow: UnitOfWork, ref: str | int) -> Project:

@@ -85,16 +85,17 @@ def portfolio(ctx: ServiceContext, principal: Principal, *, page: int = 1) -> Po
     ids: Collection[int] | None = visible_project_ids(ctx, principal)
     with ctx.store.for_reading().unit_of_work() as uow:
         repo = uow.portfolio
-        _, total = repo.projects(ids, limit=0)
+        by_type: dict[str, dict[str, int]] = {}
+        total = 0
+        for kind, stage, count in repo.by_type_and_stage(ids):
+            by_type.setdefault(kind, {})[stage] = count
+            total += count
         pages = max(1, -(-total // PAGE_SIZE))
         page = min(max(1, page), pages)
-        listed, _ = repo.projects(ids, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
+        listed = repo.page(ids, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
         listed_ids = [p.id for p in listed]
         members = repo.members_per_project(listed_ids)
         open_per_project = repo.open_findings_per_project(listed_ids)
-        by_type: dict[str, dict[str, int]] = {}
-        for kind, stage, count in repo.by_type_and_stage(ids):
-            by_type.setdefault(kind, {})[stage] = count
         findings: dict[str, dict[str, int]] = {}
         by_priority: dict[str, int] = {}
         for priority, category, count in repo.open_findings(ids):
@@ -102,7 +103,7 @@ def portfolio(ctx: ServiceContext, principal: Principal, *, page: int = 1) -> Po
             by_priority[priority] = by_priority.get(priority, 0) + count
         issues = repo.latest_card_issues(ids)
         descriptions = repo.descriptions(list(issues))
-        names = {p.id: p.name for p in repo.projects(list(issues))[0]}
+        names = repo.names(list(issues))
     return Portfolio(
         total=total,
         by_type_and_stage=by_type,
@@ -121,4 +122,4 @@ def visible_projects(ctx: ServiceContext, principal: Principal) -> list[Project]
     """Every project ``principal`` may see, oldest first."""
     ids = visible_project_ids(ctx, principal)
     with ctx.store.for_reading().unit_of_work() as uow:
-        return uow.portfolio.projects(ids)[0]
+        return uow.portfolio.page(ids)

@@ -103,7 +103,7 @@ def project_questionnaire(ctx: ServiceContext, uow: UnitOfWork, project: Project
     """The questionnaire version the project is on, refused if it changed after use."""
     questionnaire = ctx.questionnaires.get(project.questionnaire_id, project.questionnaire_version)
     recorded = uow.questionnaire_uses.digest(questionnaire.id, questionnaire.version)
-    if recorded is not None and recorded != questionnaire.digest():
+    if recorded is not None and recorded != ctx.questionnaires.digest(questionnaire):
         raise ContentError(
             f"questionnaire {questionnaire.id!r} version {questionnaire.version} was edited after "
             "answers referenced it; restore the file and publish the change as a new version "
@@ -117,7 +117,7 @@ def pin_questionnaire(ctx: ServiceContext, uow: UnitOfWork, questionnaire: Quest
     if uow.questionnaire_uses.digest(questionnaire.id, questionnaire.version) is not None:
         return
     now = ctx.clock()
-    digest = questionnaire.digest()
+    digest = ctx.questionnaires.digest(questionnaire)
     uow.questionnaire_uses.record(questionnaire.id, questionnaire.version, digest, now)
     uow.record(
         at=now,

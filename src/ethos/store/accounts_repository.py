@@ -5,11 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.orm import Session
 
 from ethos.domain.projects import Member, Role
-from ethos.store.tables import ApiTokenRow, LoginAttemptRow, MemberRow, UserRow
+from ethos.store.tables import (
+    ApiTokenRow,
+    LoginAttemptRow,
+    MemberRow,
+    RefusalNoteRow,
+    UserRow,
+    WebSessionRow,
+)
 
 __all__ = [
     "Account",
@@ -18,7 +25,12 @@ __all__ = [
     "ApiTokenRepository",
     "LoginAttemptRepository",
     "MembershipRepository",
+    "RefusalNoteRepository",
+    "WebSession",
+    "WebSessionRepository",
 ]
+
+_SIGN_IN_LOCK_KEY = 0x45_54_48_4F_53_4C_47  # "ETHOSLG": serialises sign-in checks on PostgreSQL
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +44,16 @@ class Account:
     active: bool
     created_at: datetime
     password_hash: str = field(repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class WebSession:
+    """A signed-in browser session; the secret in the cookie is not kept, only its digest."""
+
+    id: int
+    user_id: int
+    created_at: datetime
+    expires_at: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,34 +183,136 @@ class ApiTokenRepository:
         self._session.get_one(ApiTokenRow, token_id).last_used_at = at
         self._session.flush()
 
+    def revoke_all(self, user_id: int, at: datetime) -> int:
+        """Revoke every token of ``user_id`` still in force; how many were."""
+        query = (
+            update(ApiTokenRow)
+            .where(ApiTokenRow.user_id == user_id, ApiTokenRow.revoked_at.is_(None))
+            .values(revoked_at=at)
+        )
+        return int(self._session.execute(query).rowcount)  # type: ignore[attr-defined]
 
-class LoginAttemptRepository:
-    """Sign-in attempts, kept only as long as the throttle looks back."""
+
+class WebSessionRepository:
+    """Browser sessions, found by the SHA-256 of the secret their cookie carries."""
 
     def __init__(self, session: Session) -> None:
         self._session = session
 
-    def add(self, *, username: str, source: str, succeeded: bool, at: datetime) -> None:
-        self._session.add(
-            LoginAttemptRow(
-                username=username[:64], source=source[:64], succeeded=succeeded, attempted_at=at
-            )
+    def add(
+        self, *, user_id: int, secret_sha256: str, created_at: datetime, expires_at: datetime
+    ) -> WebSession:
+        row = WebSessionRow(
+            user_id=user_id,
+            secret_sha256=secret_sha256,
+            created_at=created_at,
+            expires_at=expires_at,
         )
+        self._session.add(row)
         self._session.flush()
+        return WebSession(row.id, row.user_id, row.created_at, row.expires_at)
 
-    def failures_for_username(self, username: str, since: datetime) -> int:
-        """Failed attempts on ``username`` since ``since`` and after its last success."""
-        last_success = self._session.scalar(
-            select(func.max(LoginAttemptRow.attempted_at)).where(
-                LoginAttemptRow.username == username, LoginAttemptRow.succeeded.is_(True)
-            )
+    def by_digest(self, secret_sha256: str) -> WebSession | None:
+        query = select(WebSessionRow).where(WebSessionRow.secret_sha256 == secret_sha256)
+        row = self._session.scalars(query).first()
+        return WebSession(row.id, row.user_id, row.created_at, row.expires_at) if row else None
+
+    def remove(self, secret_sha256: str) -> int:
+        query = delete(WebSessionRow).where(WebSessionRow.secret_sha256 == secret_sha256)
+        return int(self._session.execute(query).rowcount)  # type: ignore[attr-defined]
+
+    def remove_all(self, user_id: int) -> int:
+        """End every session of ``user_id``; how many there were."""
+        query = delete(WebSessionRow).where(WebSessionRow.user_id == user_id)
+        return int(self._session.execute(query).rowcount)  # type: ignore[attr-defined]
+
+    def prune(self, now: datetime) -> None:
+        self._session.execute(delete(WebSessionRow).where(WebSessionRow.expires_at <= now))
+
+
+class RefusalNoteRepository:
+    """Which refusals were already written to the audit trail in the current window."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def noted_since(self, kind: str, key: str, since: datetime) -> bool:
+        query = select(func.count()).where(
+            RefusalNoteRow.kind == kind,
+            RefusalNoteRow.key == key,
+            RefusalNoteRow.noted_at > since,
         )
+        return bool(self._session.scalar(query))
+
+    def first_since(self, kind: str, key: str, since: datetime, now: datetime) -> bool:
+        """Note a ``kind`` refusal under ``key``; whether it is the first since ``since``."""
+        if self.noted_since(kind, key, since):
+            return False
+        self._session.add(RefusalNoteRow(kind=kind, key=key, noted_at=now))
+        self._session.flush()
+        return True
+
+    def prune(self, before: datetime) -> None:
+        self._session.execute(delete(RefusalNoteRow).where(RefusalNoteRow.noted_at < before))
+
+
+class LoginAttemptRepository:
+    """Sign-in attempts, kept only as long as the throttle looks back.
+
+    An attempt is written as failed before its password is checked and marked as a success
+    afterwards, so attempts made at the same time all count against the throttle.
+    """
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def lock(self) -> None:
+        """Serialise sign-in checks (SQLite's write transactions already are)."""
+        if self._session.get_bind().dialect.name == "postgresql":
+            self._session.execute(
+                text("SELECT pg_advisory_xact_lock(:key)"), {"key": _SIGN_IN_LOCK_KEY}
+            )
+
+    def add(self, *, username: str, source: str, succeeded: bool, at: datetime) -> int:
+        row = LoginAttemptRow(
+            username=username[:64], source=source[:64], succeeded=succeeded, attempted_at=at
+        )
+        self._session.add(row)
+        self._session.flush()
+        return row.id
+
+    def mark_succeeded(self, attempt_id: int) -> None:
+        row = self._session.get(LoginAttemptRow, attempt_id)
+        if row is not None:  # pruned meanwhile: nothing left to count
+            row.succeeded = True
+            self._session.flush()
+
+    def discard(self, attempt_id: int) -> None:
+        """Forget an attempt whose password was never checked."""
+        self._session.execute(delete(LoginAttemptRow).where(LoginAttemptRow.id == attempt_id))
+
+    def _last_success(self, username: str, source: str | None) -> datetime | None:
+        query = select(func.max(LoginAttemptRow.attempted_at)).where(
+            LoginAttemptRow.username == username, LoginAttemptRow.succeeded.is_(True)
+        )
+        if source is not None:
+            query = query.where(LoginAttemptRow.source == source)
+        return self._session.scalar(query)
+
+    def failures_for_username(
+        self, username: str, since: datetime, *, source: str | None = None
+    ) -> int:
+        """Failed attempts on ``username`` (from ``source`` only, when given) since ``since``
+        and after its last success (from that source)."""
+        last_success = self._last_success(username, source)
         start = max(since, last_success) if last_success is not None else since
         query = select(func.count()).where(
             LoginAttemptRow.username == username,
             LoginAttemptRow.succeeded.is_(False),
             LoginAttemptRow.attempted_at > start,
         )
+        if source is not None:
+            query = query.where(LoginAttemptRow.source == source)
         return self._session.scalar(query) or 0
 
     def failures_from_source(self, source: str, since: datetime) -> int:

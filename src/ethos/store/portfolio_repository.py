@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Collection
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import ColumnElement, func, select, true
 from sqlalchemy.orm import Session
@@ -35,18 +35,36 @@ class PortfolioRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
 
+    def count(self, ids: Collection[int] | None) -> int:
+        """How many projects there are (among ``ids``)."""
+        total = self._session.scalar(
+            select(func.count()).select_from(ProjectRow).where(_among(ProjectRow.id, ids))
+        )
+        return total or 0
+
+    def page(
+        self, ids: Collection[int] | None, *, offset: int = 0, limit: int | None = None
+    ) -> list[Project]:
+        """One page of projects, oldest first."""
+        columns = ProjectRow.__table__.columns  # plain rows: no ORM objects to build
+        query = select(*columns).where(_among(ProjectRow.id, ids)).order_by(ProjectRow.id)
+        query = query.offset(offset)
+        if limit is not None:
+            query = query.limit(limit)
+        return [_project(cast(ProjectRow, r)) for r in self._session.execute(query)]
+
     def projects(
         self, ids: Collection[int] | None, *, offset: int = 0, limit: int | None = None
     ) -> tuple[list[Project], int]:
         """One page of projects, oldest first, and how many there are in all."""
-        total = self._session.scalar(
-            select(func.count()).select_from(ProjectRow).where(_among(ProjectRow.id, ids))
-        )
-        query = select(ProjectRow).where(_among(ProjectRow.id, ids)).order_by(ProjectRow.id)
-        query = query.offset(offset)
-        if limit is not None:
-            query = query.limit(limit)
-        return [_project(r) for r in self._session.scalars(query)], total or 0
+        return self.page(ids, offset=offset, limit=limit), self.count(ids)
+
+    def names(self, ids: Collection[int]) -> dict[int, str]:
+        """Project id to name, for the projects in ``ids`` (no other column is read)."""
+        if not ids:
+            return {}
+        query = select(ProjectRow.id, ProjectRow.name).where(ProjectRow.id.in_(list(ids)))
+        return {pid: name for pid, name in self._session.execute(query)}
 
     def by_type_and_stage(self, ids: Collection[int] | None) -> list[tuple[str, str, int]]:
         query = (
@@ -68,6 +86,8 @@ class PortfolioRepository:
         return [(p, c, n) for p, c, n in rows]
 
     def open_findings_per_project(self, ids: Collection[int]) -> dict[int, dict[str, int]]:
+        if not ids:
+            return {}
         query = (
             select(FindingRow.project_id, FindingRow.priority, func.count())
             .where(FindingRow.status.in_(_OPEN), FindingRow.project_id.in_(list(ids)))
@@ -79,6 +99,8 @@ class PortfolioRepository:
         return found
 
     def members_per_project(self, ids: Collection[int]) -> dict[int, int]:
+        if not ids:
+            return {}
         query = (
             select(MemberRow.project_id, func.count())
             .where(MemberRow.project_id.in_(list(ids)))
@@ -102,5 +124,7 @@ class PortfolioRepository:
         }
 
     def descriptions(self, ids: Collection[int]) -> dict[int, dict[str, Any]]:
+        if not ids:
+            return {}
         query = select(ProjectDescriptionRow).where(ProjectDescriptionRow.project_id.in_(list(ids)))
         return {r.project_id: json.loads(r.data) for r in self._session.scalars(query)}

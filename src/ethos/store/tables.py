@@ -44,7 +44,9 @@ __all__ = [
     "ProjectFactsRow",
     "ProjectRow",
     "QuestionnaireUseRow",
+    "RefusalNoteRow",
     "UserRow",
+    "WebSessionRow",
 ]
 
 NAMING = {
@@ -307,6 +309,35 @@ class LoginAttemptRow(Base):
     source: Mapped[str] = mapped_column(String(64), index=True)
     succeeded: Mapped[bool] = mapped_column(Boolean)
     attempted_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+class WebSessionRow(Base):
+    """A signed-in browser session; the cookie holds a random secret, only its SHA-256 is kept.
+
+    Deleted when its person signs out or their password is set; refused after ``expires_at``.
+    """
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    secret_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+class RefusalNoteRow(Base):
+    """That a kind of refusal (a throttled sign-in, a refused token) from one source was
+    already written to the audit trail; kept only as long as the throttle window, so a flood
+    of refusals is recorded once per window. ``key`` is a SHA-256, never an address."""
+
+    __tablename__ = "refusal_notes"
+    __table_args__ = (Index("ix_refusal_notes_kind_key", "kind", "key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    key: Mapped[str] = mapped_column(String(64))
+    noted_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
 
 
 class OfficeRecordRow(Base):

@@ -18,6 +18,8 @@ from ethos.store.accounts_repository import (
     ApiTokenRepository,
     LoginAttemptRepository,
     MembershipRepository,
+    RefusalNoteRepository,
+    WebSessionRepository,
 )
 from ethos.store.datasets_repository import DatasetRepository
 from ethos.store.engine import DEFERRED_OPTION, make_engine
@@ -62,6 +64,8 @@ class UnitOfWork:
         self.api_tokens = ApiTokenRepository(session)
         self.login_attempts = LoginAttemptRepository(session)
         self.memberships = MembershipRepository(session)
+        self.web_sessions = WebSessionRepository(session)
+        self.refusal_notes = RefusalNoteRepository(session)
         self.portfolio = PortfolioRepository(session)
         self.office = OfficeRecordRepository(session)
         self.datasets = DatasetRepository(session)

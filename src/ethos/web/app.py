@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
+from anyio import to_thread
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.datastructures import MutableHeaders
@@ -20,9 +23,10 @@ from ethos.web.rendering import build_environment
 from ethos.web.sessions import SessionMiddleware
 from ethos.web.settings import WebSettings, load_secret_key
 
-__all__ = ["create_app"]
+__all__ = ["APP_FACTORY", "app_from_env", "create_app"]
 
 STATIC = Path(__file__).parent / "static"
+APP_FACTORY = "ethos.web.app:app_from_env"  # what each `ethos serve --workers N` process runs
 _SECURITY_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
     (b"referrer-policy", b"same-origin"),
@@ -68,7 +72,15 @@ def create_app(settings: WebSettings, *, store: Store | None = None) -> FastAPI:
         evidence_dir=settings.resolved_evidence_dir(),
         content_root=content,
     )
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        # Sync endpoints run in anyio's worker threads; at most ``threads`` at once.
+        to_thread.current_default_thread_limiter().total_tokens = settings.threads
+        yield
+
     app = FastAPI(
+        lifespan=lifespan,
         title="Ethos",
         version=__version__,
         description=(
@@ -99,3 +111,9 @@ def create_app(settings: WebSettings, *, store: Store | None = None) -> FastAPI:
     for router in (*pages.routers(), *api.routers()):
         app.include_router(router)
     return app
+
+
+def app_from_env() -> FastAPI:
+    """The app for settings in ``ETHOS_*`` variables (:meth:`WebSettings.from_env`): the
+    factory each worker process of ``ethos serve --workers N`` calls."""
+    return create_app(WebSettings.from_env())

@@ -1,7 +1,12 @@
-"""The card in each download format, rendered as the CLI renders it."""
+"""The card in each download format, rendered as the CLI renders it.
+
+:func:`render_card` only renders (a copy, for reading); :func:`issue_card` also records the
+issue (digest, chain head, versions covered), which re-assessment due dates count from.
+"""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,7 +22,7 @@ from ethos.services import cards
 from ethos.services.context import ServiceContext
 from ethos.services.stage1 import stage1_profile
 
-__all__ = ["FORMATS", "RenderedCard", "card_html", "issue_card"]
+__all__ = ["FORMATS", "RenderedCard", "card_html", "issue_card", "render_card"]
 
 FORMATS = {
     "md": "text/markdown; charset=utf-8",
@@ -45,18 +50,34 @@ def card_html(reader: ServiceContext, project_id: int, lang: str) -> str:
     return _html(reader, project_id, cards.build_card(reader, project_id, lang=lang), lang)
 
 
-def issue_card(ctx: ServiceContext, project_id: int, fmt: str, lang: str) -> RenderedCard:
-    """Render the card in ``fmt`` and record the issue (digest and chain head) in the trail."""
+def _render(
+    ctx: ServiceContext, project_id: int, fmt: str, lang: str
+) -> tuple[dict[str, Any], bytes]:
     if fmt not in FORMATS:
         raise InvalidInputError(f"format: {fmt!r} is not one of: {', '.join(FORMATS)}")
     card = cards.build_card(ctx, project_id, lang=lang)
     if fmt == "json":
-        content = render_card_json(card).encode()
-    elif fmt == "md":
-        content = render_card_markdown(card).encode()
-    else:
-        html = _html(ctx, project_id, card, lang)
-        content = html.encode() if fmt == "html" else render_card_pdf(html)
+        return card, render_card_json(card).encode()
+    if fmt == "md":
+        return card, render_card_markdown(card).encode()
+    html = _html(ctx, project_id, card, lang)
+    return card, html.encode() if fmt == "html" else render_card_pdf(html)
+
+
+def render_card(reader: ServiceContext, project_id: int, fmt: str, lang: str) -> RenderedCard:
+    """Render the card in ``fmt``; nothing is recorded (give a reading context)."""
+    _, content = _render(reader, project_id, fmt, lang)
+    return RenderedCard(
+        content,
+        FORMATS[fmt],
+        f"card-{project_id}-{lang}.{fmt}",
+        hashlib.sha256(content).hexdigest(),
+    )
+
+
+def issue_card(ctx: ServiceContext, project_id: int, fmt: str, lang: str) -> RenderedCard:
+    """Render the card in ``fmt`` and record the issue (digest and chain head) in the trail."""
+    card, content = _render(ctx, project_id, fmt, lang)
     issued = cards.record_issue(ctx, card, rendered=content, fmt=fmt)
     return RenderedCard(
         content, FORMATS[fmt], f"card-{project_id}-{lang}.{fmt}", issued.content_sha256

@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
+import inspect
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
 import jinja2
 from fastapi import Depends, Request
+from fastapi.routing import APIRoute
 
 from ethos.services import accounts
 from ethos.services.authz import NotAuthenticatedError, Principal
 from ethos.services.context import ServiceContext
+from ethos.services.snapshots import RequestStore, request_store
 from ethos.web.i18n import LANGUAGES, Catalogues
 from ethos.web.sessions import CSRF_FIELD, CSRF_HEADER, csrf_valid, session
 from ethos.web.settings import WebSettings
@@ -22,6 +28,7 @@ __all__ = [
     "CsrfError",
     "LoginRequiredError",
     "PageActor",
+    "SnapshotRoute",
     "WebState",
     "check_csrf",
     "client_address",
@@ -31,6 +38,7 @@ __all__ = [
 ]
 
 _UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+_READS = {"GET", "HEAD"}
 
 
 @dataclass(frozen=True)
@@ -84,28 +92,52 @@ class Actor:
     def reader(self) -> ServiceContext:
         return reading(self.ctx)
 
+    def end_snapshot(self) -> None:
+        """Return the read snapshot's connection (a later read begins a new snapshot)."""
+        if isinstance(self.ctx.store, RequestStore):
+            self.ctx.store.release()
 
-def _actor(request: Request, principal: Principal) -> Actor:
-    base = web_state(request).base
+
+def _actor(request: Request, principal: Principal, base: ServiceContext) -> Actor:
     ctx = dataclasses.replace(base, actor=principal.username)
     request.state.principal = principal
     return Actor(principal, ctx, lang_of(request))
 
 
-def page_actor(request: Request) -> Actor:
+@contextmanager
+def _request_context(request: Request) -> Iterator[ServiceContext]:
+    """The app's context; for GET and HEAD, on a store whose reads share one snapshot.
+
+    The snapshot's connection is returned before FastAPI awaits anything (here before the
+    endpoint is called, and by :class:`SnapshotRoute` when it returns), so no request holds
+    a connection while it waits for a worker thread.
+    """
+    base = web_state(request).base
+    if request.method not in _READS:
+        yield base
+        return
+    with request_store(base.store) as store:
+        yield dataclasses.replace(base, store=store)
+
+
+def page_actor(request: Request) -> Iterator[Actor]:
     """The person signed in with the session cookie, or a redirect to the sign-in page."""
-    data = session(request)
-    user_id, generation = data.get("uid"), data.get("gen")
-    if isinstance(user_id, int) and isinstance(generation, str):
-        account = accounts.session_account(web_state(request).base, user_id, generation)
-        if account is not None:
-            return _actor(request, Principal.of(account))
-        data.pop("uid")
-        data.pop("gen")
-    raise LoginRequiredError("sign in first")
+    with _request_context(request) as base:
+        data = session(request)
+        user_id, generation = data.get("uid"), data.get("gen")
+        if isinstance(user_id, int) and isinstance(generation, str):
+            account = accounts.session_account(base, user_id, generation)
+            if account is not None:
+                actor = _actor(request, Principal.of(account), base)
+                actor.end_snapshot()
+                yield actor
+                return
+            data.pop("uid")
+            data.pop("gen")
+        raise LoginRequiredError("sign in first")
 
 
-def api_actor(request: Request) -> Actor:
+def api_actor(request: Request) -> Iterator[Actor]:
     """The owner of the bearer token in ``Authorization``; 401 without a valid one."""
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
@@ -114,11 +146,54 @@ def api_actor(request: Request) -> Actor:
             "an API token is required: send 'Authorization: Bearer <token>' "
             "(create one with `ethos user token` or on your account page)"
         )
-    try:
-        account = accounts.authenticate_token(web_state(request).base, token)
-    except accounts.AuthenticationError as exc:
-        raise NotAuthenticatedError(exc.message) from None
-    return _actor(request, Principal.of(account))
+    with _request_context(request) as base:
+        try:
+            account = accounts.authenticate_token(base, token)
+        except accounts.AuthenticationError as exc:
+            raise NotAuthenticatedError(exc.message) from None
+        actor = _actor(request, Principal.of(account), base)
+        actor.end_snapshot()
+        yield actor
+
+
+class SnapshotRoute(APIRoute):
+    """A route that ends the request's read snapshot as soon as its endpoint returns.
+
+    The endpoint's reads share one transaction (begun at its first read); the connection
+    goes back to the pool before FastAPI validates the response or runs the dependencies'
+    exits, each of which may wait for a worker thread.
+    """
+
+    def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
+        super().__init__(path, _ending_snapshot(endpoint), **kwargs)
+
+
+def _end_snapshots(values: dict[str, Any]) -> None:
+    for value in values.values():
+        if isinstance(value, Actor):
+            value.end_snapshot()
+
+
+def _ending_snapshot(endpoint: Callable[..., Any]) -> Callable[..., Any]:
+    if inspect.iscoroutinefunction(endpoint):
+
+        @functools.wraps(endpoint)
+        async def async_endpoint(**values: Any) -> Any:
+            try:
+                return await endpoint(**values)
+            finally:
+                _end_snapshots(values)
+
+        return async_endpoint
+
+    @functools.wraps(endpoint)
+    def sync_endpoint(**values: Any) -> Any:
+        try:
+            return endpoint(**values)
+        finally:
+            _end_snapshots(values)
+
+    return sync_endpoint
 
 
 async def check_csrf(request: Request) -> None:

@@ -1,12 +1,14 @@
 """The one place errors become HTTP answers: JSON under /api, a page elsewhere.
 
 Domain errors carry a message meant for a person; anything else is logged on the server
-and answered with a plain "internal error", never a stack trace.
+and answered with a plain "internal error", never a stack trace. A content error (a broken
+questionnaire or catalogue file) is logged in full and answered without the server's folders.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
@@ -16,6 +18,7 @@ from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException
 
 from ethos.domain.errors import (
+    AccessDeniedError,
     ConflictError,
     ContentError,
     EthosError,
@@ -27,7 +30,7 @@ from ethos.services.accounts import AuthenticationError, LoginThrottledError
 from ethos.services.authz import NotAuthenticatedError, PermissionDeniedError
 from ethos.web.deps import CsrfError, LoginRequiredError
 
-__all__ = ["install_error_handlers", "status_of"]
+__all__ = ["install_error_handlers", "public_message", "status_of"]
 
 log = logging.getLogger("ethos.web")
 
@@ -37,6 +40,7 @@ _STATUS: list[tuple[type[EthosError], int, str]] = [
     (AuthenticationError, 401, "not_authenticated"),
     (NotAuthenticatedError, 401, "not_authenticated"),
     (PermissionDeniedError, 403, "forbidden"),
+    (AccessDeniedError, 403, "forbidden"),
     (InvalidInputError, 400, "invalid_input"),
     (NotFoundError, 404, "not_found"),
     (ConflictError, 409, "conflict"),
@@ -44,6 +48,8 @@ _STATUS: list[tuple[type[EthosError], int, str]] = [
     (ContentError, 500, "content_error"),
 ]
 _HTTP_TYPES = {404: "not_found", 405: "method_not_allowed", 413: "too_large"}
+# The folders of an absolute path (``/srv/ethos/content/``, ``C:\\data\\``): not answered.
+_FOLDERS = re.compile(r"(?<![^\s'\"(\[])(?:[A-Za-z]:)?[\\/](?:[^\s\\/:'\"()]+[\\/])+")
 
 
 def status_of(error: EthosError) -> tuple[int, str]:
@@ -69,16 +75,26 @@ def _page(request: Request, status: int, message: str) -> Response:
     return render_error(request, status, message)
 
 
+def public_message(error: EthosError) -> str:
+    """The message to answer with: a content error names files, not the server's folders."""
+    if isinstance(error, ContentError):
+        return _FOLDERS.sub("", error.message)
+    return error.message
+
+
 async def _ethos_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, EthosError)
     if isinstance(exc, LoginRequiredError) and not _wants_json(request):
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
     status, kind = status_of(exc)
+    if isinstance(exc, ContentError):
+        log.error("content error on %s %s: %s", request.method, request.url.path, exc.message)
+    message = public_message(exc)
     if _wants_json(request):
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-        return _json(status, kind, exc.message, headers)
-    return _page(request, status, exc.message)
+        return _json(status, kind, message, headers)
+    return _page(request, status, message)
 
 
 async def _validation_error(request: Request, exc: Exception) -> Response:

@@ -1,9 +1,16 @@
-"""Signed session cookies and CSRF tokens.
+"""Signed session cookies, the language cookie and CSRF tokens.
 
 The session is a small JSON object signed with the app's secret key (itsdangerous) and
 kept in an ``HttpOnly``, ``SameSite=Lax`` cookie, ``Secure`` over HTTPS. It holds the
-account id, a marker that changes with the account's password, the CSRF token, the
-language and one-shot messages; nothing secret.
+account id and the secret of its server-side session (``uid``, ``gen``: see
+:func:`ethos.services.signin.start_session`; signing out deletes that session, so a copied
+cookie stops working), the CSRF token and one-shot messages.
+
+The interface language is kept in a cookie of its own (``ethos_lang``), so choosing it
+never rewrites the session; it is shown to the app as ``session["lang"]``.
+
+Responses get ``Strict-Transport-Security`` when cookies are ``Secure``, and responses to a
+signed-in person ``Cache-Control: no-store`` unless they say otherwise (static files aside).
 """
 
 from __future__ import annotations
@@ -16,11 +23,15 @@ from starlette.datastructures import MutableHeaders
 from starlette.requests import HTTPConnection, Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from ethos.web.i18n import LANGUAGES
+
 __all__ = [
     "COOKIE",
     "CSRF_FIELD",
     "CSRF_HEADER",
+    "LANG_COOKIE",
     "SessionMiddleware",
+    "choose_language",
     "csrf_token",
     "csrf_valid",
     "flash",
@@ -29,11 +40,18 @@ __all__ = [
 ]
 
 COOKIE = "ethos_session"
+LANG_COOKIE = "ethos_lang"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
+_LANG = "lang"
+_CHOSEN = "ethos.chosen_language"
+_YEAR = 365 * 24 * 3600
+_HSTS = "max-age=31536000"
 
 
 class _Session(dict[str, Any]):
+    """The session's data; ``lang`` mirrors the language cookie and is never stored here."""
+
     modified = False
 
     def __setitem__(self, key: str, value: Any) -> None:
@@ -47,7 +65,16 @@ class _Session(dict[str, Any]):
 
     def clear(self) -> None:
         self.modified = True
+        lang = self.get(_LANG)
         super().clear()
+        if lang is not None:
+            self.show_language(lang)
+
+    def show_language(self, code: str) -> None:
+        dict.__setitem__(self, _LANG, code)  # not a change of the session
+
+    def stored(self) -> dict[str, Any]:
+        return {k: v for k, v in self.items() if k != _LANG}
 
 
 class SessionMiddleware:
@@ -60,6 +87,7 @@ class SessionMiddleware:
         self.secure = secure
 
     def _load(self, connection: HTTPConnection) -> _Session:
+        loaded = _Session()
         raw = connection.cookies.get(COOKIE)
         if raw:
             try:
@@ -67,8 +95,11 @@ class SessionMiddleware:
             except BadSignature:
                 data = None
             if isinstance(data, dict):
-                return _Session(data)
-        return _Session()
+                loaded = _Session({k: v for k, v in data.items() if k != _LANG})
+        lang = connection.cookies.get(LANG_COOKIE)
+        if lang in LANGUAGES:
+            loaded.show_language(lang)
+        return loaded
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -80,13 +111,23 @@ class SessionMiddleware:
         secure = self.secure if self.secure is not None else scope.get("scheme") == "https"
 
         async def send_with_cookie(message: Message) -> None:
-            if message["type"] == "http.response.start" and current.modified:
+            if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
                 flags = "HttpOnly; SameSite=Lax" + ("; Secure" if secure else "")
-                value = self.serializer.dumps(dict(current))
-                headers.append(
-                    "set-cookie", f"{COOKIE}={value}; Path=/; Max-Age={self.max_age}; {flags}"
-                )
+                if current.modified:
+                    value = self.serializer.dumps(current.stored())
+                    headers.append(
+                        "set-cookie", f"{COOKIE}={value}; Path=/; Max-Age={self.max_age}; {flags}"
+                    )
+                if (chosen := scope.get(_CHOSEN)) in LANGUAGES:
+                    headers.append(
+                        "set-cookie", f"{LANG_COOKIE}={chosen}; Path=/; Max-Age={_YEAR}; {flags}"
+                    )
+                if secure and "strict-transport-security" not in headers:
+                    headers["strict-transport-security"] = _HSTS
+                private = "uid" in current and not scope["path"].startswith("/static/")
+                if private and "cache-control" not in headers:
+                    headers["cache-control"] = "no-store"
             await send(message)
 
         await self.app(scope, receive, send_with_cookie)
@@ -95,6 +136,16 @@ class SessionMiddleware:
 def session(request: Request) -> dict[str, Any]:
     data: dict[str, Any] = request.scope["session"]
     return data
+
+
+def choose_language(request: Request, code: str) -> None:
+    """Keep ``code`` as the interface language (its own cookie; the session is untouched)."""
+    if code not in LANGUAGES:
+        return
+    request.scope[_CHOSEN] = code
+    data = session(request)
+    if isinstance(data, _Session):
+        data.show_language(code)
 
 
 def csrf_token(request: Request) -> str:

@@ -11,10 +11,11 @@ from ethos.domain.errors import InvalidInputError
 from ethos.services.accounts import Throttle
 from ethos.store.engine import default_database_url, default_evidence_dir
 
-__all__ = ["SECRET_KEY_ENV", "WebSettings", "load_secret_key"]
+__all__ = ["MIN_SECRET_KEY", "SECRET_KEY_ENV", "WebSettings", "load_secret_key"]
 
 SECRET_KEY_ENV = "ETHOS_SECRET_KEY"  # noqa: S105 - the variable's name
 _KEY_FILE = "secret_key"
+MIN_SECRET_KEY = 32
 
 
 @dataclass(frozen=True)
@@ -24,7 +25,9 @@ class WebSettings:
     ``data_dir`` holds the generated secret key when none is given (``$ETHOS_SECRET_KEY``
     or ``secret_key``). ``secure_cookies``: ``None`` marks cookies ``Secure`` when the
     request came over HTTPS (behind a proxy, run uvicorn with ``--proxy-headers``);
-    ``True`` always, ``False`` never.
+    ``True`` always, ``False`` never. ``threads``: how many requests a process works on at
+    once (``$ETHOS_THREADS``); the others wait their turn, which costs less than many threads
+    taking turns at one interpreter.
     """
 
     database_url: str
@@ -35,6 +38,7 @@ class WebSettings:
     secure_cookies: bool | None = None
     session_hours: int = 12
     default_lang: str = "en"
+    threads: int = 8
     throttle: Throttle = field(default_factory=Throttle)
 
     @classmethod
@@ -50,19 +54,38 @@ class WebSettings:
             content_dir=Path(content) if content else None,
             secure_cookies={"1": True, "true": True, "0": False, "false": False}.get(secure),
             default_lang=os.environ.get("ETHOS_LANG", "en"),
+            threads=_threads(os.environ.get("ETHOS_THREADS", "8")),
         )
 
     def resolved_evidence_dir(self) -> Path:
         return self.evidence_dir or default_evidence_dir(self.database_url)
 
 
+def _threads(value: str) -> int:
+    if not value.strip().isdigit() or not 1 <= int(value) <= 256:
+        raise InvalidInputError(
+            f"ETHOS_THREADS: {value[:10]!r} is not a whole number from 1 to 256"
+        )
+    return int(value)
+
+
+def _long_enough(key: str, where: str) -> str:
+    if len(key) < MIN_SECRET_KEY:
+        raise InvalidInputError(
+            f"{where}: the secret key is too short ({MIN_SECRET_KEY} characters or more; "
+            "`python -c 'import secrets; print(secrets.token_urlsafe(48))'` makes one)"
+        )
+    return key
+
+
 def load_secret_key(settings: WebSettings) -> str:
     """The key that signs session cookies: given, from the environment, or from
-    ``data_dir/secret_key``, which is generated (mode 0600) on first run."""
+    ``data_dir/secret_key``, which is generated (mode 0600) on first run. A key shorter than
+    :data:`MIN_SECRET_KEY` characters is refused, wherever it comes from."""
     if settings.secret_key:
-        return settings.secret_key
+        return _long_enough(settings.secret_key, "the secret_key setting")
     if key := os.environ.get(SECRET_KEY_ENV):
-        return key
+        return _long_enough(key, SECRET_KEY_ENV)
     path = settings.data_dir / _KEY_FILE
     if not path.exists():
         settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -73,7 +96,4 @@ def load_secret_key(settings: WebSettings) -> str:
         else:
             with os.fdopen(fd, "w", encoding="ascii") as handle:
                 handle.write(secrets.token_urlsafe(48))
-    key = path.read_text(encoding="ascii").strip()
-    if len(key) < 32:
-        raise InvalidInputError(f"{path}: the secret key is too short (32 characters or more)")
-    return key
+    return _long_enough(path.read_text(encoding="ascii").strip(), str(path))

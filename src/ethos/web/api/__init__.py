@@ -13,8 +13,10 @@ def routers() -> list[APIRouter]:
         assessment,
         audit,
         findings,
+        office,
         projects,
         regulation,
+        reports,
     )
 
     return [
@@ -24,4 +26,6 @@ def routers() -> list[APIRouter]:
         accounts.router,
         audit.router,
         regulation.router,
+        office.router,
+        reports.router,
     ]

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from ethos.domain.findings import Finding
 from ethos.domain.projects import Member, Project
 from ethos.services.accounts import Account, ApiToken
+from ethos.web.deps import SnapshotRoute
 
 __all__ = [
     "MAX_ID",
@@ -63,7 +64,7 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 
 
 def api_router(tag: str) -> APIRouter:
-    return APIRouter(prefix="/api/v1", tags=[tag], responses=_ERRORS)
+    return APIRouter(prefix="/api/v1", tags=[tag], responses=_ERRORS, route_class=SnapshotRoute)
 
 
 def project_json(p: Project) -> dict[str, Any]:

@@ -17,9 +17,9 @@ from starlette.concurrency import run_in_threadpool
 from ethos.domain.errors import InvalidInputError, NotFoundError
 from ethos.services import authz, findings
 from ethos.web.api.common import Id, In, RefId, api_router, finding_json
-from ethos.web.cardfiles import issue_card
+from ethos.web.cardfiles import issue_card, render_card
 from ethos.web.deps import ApiActor
-from ethos.web.pages.common import attachment
+from ethos.web.pages.cards import card_file
 from ethos.web.pages.findings import save_upload
 
 __all__ = ["router"]
@@ -208,28 +208,37 @@ def accept(me: ApiActor, project_id: Id, finding_id: Id, body: RationaleIn) -> d
     return finding_json(found)
 
 
+_CARD_CONTENT: dict[int | str, dict[str, Any]] = {
+    200: {
+        "content": {
+            "application/json": {},
+            "text/markdown": {},
+            "text/html": {},
+            "application/pdf": {},
+        }
+    }
+}
+CardFormat = Annotated[str, PathParam(pattern="^(md|html|pdf|json)$")]
+CardLang = Annotated[str, Query(pattern="^(ko|en)$")]
+
+
 @router.get(
     "/projects/{project_id}/card.{fmt}",
-    summary="Issue the assessment card (recorded in the audit trail)",
+    summary="A copy of the card as it stands (nothing is recorded)",
     response_class=Response,
-    responses={
-        200: {
-            "content": {
-                "application/json": {},
-                "text/markdown": {},
-                "text/html": {},
-                "application/pdf": {},
-            }
-        }
-    },
+    responses=_CARD_CONTENT,
 )
-def card(
-    me: ApiActor,
-    project_id: Id,
-    fmt: Annotated[str, PathParam(pattern="^(md|html|pdf|json)$")],
-    lang: Annotated[str, Query(pattern="^(ko|en)$")] = "en",
-) -> Response:
+def card(me: ApiActor, project_id: Id, fmt: CardFormat, lang: CardLang = "en") -> Response:
     authz.project_access(me.ctx, me.principal, project_id, action="download the card")
-    issued = issue_card(me.ctx, project_id, fmt, lang)
-    headers = attachment(issued.filename) | {"X-Content-SHA256": issued.sha256}
-    return Response(issued.content, media_type=issued.media_type, headers=headers)
+    return card_file(render_card(me.reader, project_id, fmt, lang))
+
+
+@router.post(
+    "/projects/{project_id}/card.{fmt}",
+    summary="Issue the card: recorded in the audit trail (the task force or an admin)",
+    response_class=Response,
+    responses=_CARD_CONTENT,
+)
+def issue(me: ApiActor, project_id: Id, fmt: CardFormat, lang: CardLang = "en") -> Response:
+    _change(me, project_id, "issue the card")
+    return card_file(issue_card(me.ctx, project_id, fmt, lang))

@@ -16,8 +16,10 @@ def routers() -> list[APIRouter]:
         cards,
         dashboard,
         findings,
+        office,
         projects,
         regulation,
+        reports,
     )
 
     return [
@@ -30,4 +32,6 @@ def routers() -> list[APIRouter]:
         audit.router,
         accounts.router,
         regulation.router,
+        office.router,
+        reports.router,
     ]

@@ -8,7 +8,7 @@ from fastapi import Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from ethos.services import accounts, authz
-from ethos.web.deps import PageActor, client_address
+from ethos.web.deps import PageActor, client_address, web_state
 from ethos.web.pages.common import page_router
 from ethos.web.rendering import redirect, render, say
 
@@ -54,7 +54,7 @@ def reset_password(
 ) -> RedirectResponse:
     _admin(me, "set a password")
     accounts.set_password(me.ctx, username, password)
-    say(request, me, "Password set.")
+    say(request, me, "Password set. The account's API tokens were revoked and its sessions ended.")
     return redirect("/admin/users")
 
 
@@ -70,7 +70,9 @@ def set_active(
 
 def _account_page(request: Request, me: PageActor, new_token: str | None = None) -> HTMLResponse:
     tokens = accounts.list_tokens(me.ctx, me.principal.username)
-    return render(request, "account.html.j2", actor=me, tokens=tokens, new_token=new_token)
+    page = render(request, "account.html.j2", actor=me, tokens=tokens, new_token=new_token)
+    page.headers["Cache-Control"] = "no-store"  # it may show a new token
+    return page
 
 
 @router.get("/account")
@@ -82,16 +84,15 @@ def account_page(request: Request, me: PageActor) -> HTMLResponse:
 def change_password(
     request: Request, me: PageActor, current: Password, password: Password
 ) -> RedirectResponse:
-    state = request.app.state.ethos
-    accounts.authenticate(
+    accounts.change_own_password(
         me.ctx,
-        username=me.principal.username,
-        password=current,
+        me.principal.username,
+        current=current,
+        new=password,
         source=client_address(request),
-        throttle=state.settings.throttle,
+        throttle=web_state(request).settings.throttle,
     )
-    accounts.set_password(me.ctx, me.principal.username, password)
-    say(request, me, "Password changed. Sign in again with the new one.")
+    say(request, me, "Password changed. Your API tokens were revoked; sign in with the new one.")
     return redirect("/login")
 
 

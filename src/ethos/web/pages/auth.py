@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import Form, Request
@@ -9,10 +10,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ethos.services import accounts
 from ethos.web.deps import client_address, lang_of, web_state
-from ethos.web.i18n import LANGUAGES
 from ethos.web.pages.common import page_router, safe_next
 from ethos.web.rendering import redirect, render
-from ethos.web.sessions import flash, session
+from ethos.web.sessions import choose_language, flash, session
 
 __all__ = ["router"]
 
@@ -43,8 +43,12 @@ def login(
             source=client_address(request),
             throttle=state.settings.throttle,
         )
-    except accounts.LoginThrottledError:
-        message = catalogue.gettext("Too many failed sign-ins. Wait 15 minutes and try again.")
+    except accounts.LoginThrottledError as exc:
+        message = (
+            catalogue.gettext("The server is busy checking other sign-ins. Try again in a minute.")
+            if isinstance(exc, accounts.SignInBusyError)
+            else catalogue.gettext("Too many failed sign-ins. Wait 15 minutes and try again.")
+        )
         return render(
             request,
             "login.html.j2",
@@ -64,30 +68,30 @@ def login(
             username=username[:64],
             error=catalogue.gettext("The username or password is not right."),
         )
+    lifetime = timedelta(hours=state.settings.session_hours)
     data = session(request)
-    lang = data.get("lang")
+    if isinstance(previous := data.get("gen"), str):
+        accounts.end_session(state.base, previous)
     data.clear()  # a fresh session: nothing carried over from before sign-in
-    if lang in LANGUAGES:
-        data["lang"] = lang
     data["uid"] = account.id
-    data["gen"] = accounts.session_generation(account)
+    data["gen"] = accounts.start_session(state.base, account, lifetime=lifetime)
     flash(request, catalogue.gettext("Signed in."))
     return redirect(safe_next(next))
 
 
 @router.post("/logout")
 def logout(request: Request) -> RedirectResponse:
+    """Sign out: the server-side session is deleted, not only the browser's cookie."""
     data = session(request)
-    lang = data.get("lang")
+    secret = data.get("gen")
+    if isinstance(secret, str):
+        accounts.end_session(web_state(request).base, secret)
     data.clear()
-    if lang in LANGUAGES:
-        data["lang"] = lang
     return redirect("/login")
 
 
 @router.get("/lang/{code}")
 def switch_language(request: Request, code: str, next: str = "/") -> RedirectResponse:
-    """Choose the interface language (kept in the session)."""
-    if code in LANGUAGES:
-        session(request)["lang"] = code
+    """Choose the interface language: a cookie of its own, the session is not touched."""
+    choose_language(request, code)
     return redirect(safe_next(next))

@@ -7,14 +7,16 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Depends
 
-from ethos.web.deps import check_csrf
+from ethos.web.deps import SnapshotRoute, check_csrf
 
 __all__ = ["attachment", "page_router", "safe_next"]
 
 
 def page_router() -> APIRouter:
     """A router for pages: left out of the API schema, CSRF-checked on every unsafe method."""
-    return APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
+    return APIRouter(
+        include_in_schema=False, dependencies=[Depends(check_csrf)], route_class=SnapshotRoute
+    )
 
 
 def safe_next(target: str | None, default: str = "/") -> str:

@@ -13,6 +13,7 @@ from ethos.web.charts import bar_chart
 from ethos.web.deps import PageActor
 from ethos.web.pages.common import page_router
 from ethos.web.rendering import render
+from ethos.web.terms import term
 
 __all__ = ["router"]
 
@@ -29,10 +30,14 @@ def dashboard(
         [(p.value, view.open_by_priority.get(p.value, 0), p.value) for p in Priority],
         title=translate("Open findings by priority"),
     )
+    labels = {v.value: translate(term(v)) for v in (*ProjectType, *LIFECYCLE_ORDER)}
     return render(
         request,
         "dashboard.html.j2",
         actor=me,
+        labels=labels,  # translated once, not once a row
+        closed=translate("closed"),
+        still_open=translate("open"),
         view=view,
         types=list(ProjectType),
         stages=LIFECYCLE_ORDER,

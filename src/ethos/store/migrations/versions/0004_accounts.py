@@ -82,7 +82,10 @@ def downgrade() -> None:
     op.drop_index("ix_members_project_id_user_id", table_name="members")
     op.drop_index(op.f("ix_members_user_id"), table_name="members")
     with op.batch_alter_table("members", schema=None) as batch_op:
-        batch_op.drop_constraint(op.f("fk_members_user_id_users"), type_="foreignkey")
+        # On SQLite the foreign key was added inline with the column, so it has no name to
+        # drop; rebuilding the table without the column (batch mode) drops both.
+        if op.get_bind().dialect.name != "sqlite":
+            batch_op.drop_constraint(op.f("fk_members_user_id_users"), type_="foreignkey")
         batch_op.drop_column("user_id")
     for column in ("attempted_at", "source", "username"):
         op.drop_index(op.f(f"ix_login_attempts_{column}"), table_name="login_attempts")
