@@ -28,6 +28,7 @@ from ethos.domain.projects import Member, Project, parse_enum
 from ethos.knowledge.loading import describe_validation_error
 from ethos.services.context import ServiceContext, resolve_member, resolve_project
 from ethos.services.datasets import dataset_facts, licence_policy
+from ethos.services.finding_events import record_finding_event as _record
 from ethos.services.legal_findings import classification_facts, sync_legal_findings
 from ethos.services.stage1 import load_profile
 from ethos.store.unit_of_work import UnitOfWork
@@ -63,18 +64,6 @@ def _finding(uow: UnitOfWork, project: Project, finding_id: int) -> Finding:
     if finding is None or finding.project_id != project.id:
         raise NotFoundError(f"finding {finding_id} not found in project {project.name!r}")
     return finding
-
-
-def _record(
-    ctx: ServiceContext, uow: UnitOfWork, finding: Finding, action: str, **payload: Any
-) -> None:
-    uow.record(
-        at=ctx.clock(),
-        actor=ctx.actor,
-        action=f"finding.{action}",
-        subject=f"project:{finding.project_id}",
-        payload={"finding_id": finding.id, **payload},
-    )
 
 
 def _new(project: Project, entry: RiskEntry, priority: Any, at: Any) -> Finding:

@@ -12,6 +12,7 @@ from ethos.domain.findings import Finding, FindingSource, FindingStatus
 from ethos.domain.legal import LegalDuty
 from ethos.domain.projects import Project
 from ethos.services.context import ServiceContext
+from ethos.services.finding_events import record_finding_event as _record
 from ethos.services.regulation import legal_duties_of, project_classification, project_facts
 from ethos.store.unit_of_work import UnitOfWork
 
@@ -45,18 +46,6 @@ def classification_facts(ctx: ServiceContext, uow: UnitOfWork, project: Project)
         "kr.high_impact": kr["high_impact"],
         "kr.generative": kr["generative"],
     }
-
-
-def _record(
-    ctx: ServiceContext, uow: UnitOfWork, finding: Finding, action: str, **payload: Any
-) -> None:
-    uow.record(
-        at=ctx.clock(),
-        actor=ctx.actor,
-        action=f"finding.{action}",
-        subject=f"project:{finding.project_id}",
-        payload={"finding_id": finding.id, **payload},
-    )
 
 
 def _new(ctx: ServiceContext, project: Project, duty: LegalDuty, now: datetime) -> Finding:
