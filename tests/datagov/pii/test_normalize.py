@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import random
+import unicodedata
+
 import pytest
 
 from ethos.datagov.pii import detect
@@ -69,3 +72,55 @@ def test_detect_reports_original_offsets(
 ) -> None:
     spans = [s for s in detect(text) if s.type == type_name]
     assert [(s.start, s.end) for s in spans] == [expected]
+
+
+def _reference(text: str) -> tuple[str, list[int], list[int]]:
+    """Normalise the plain way: every character with the marks that join it is a cluster,
+    normalised on its own; each output character maps to its whole cluster. A text that
+    is already normalised keeps its offsets."""
+    from ethos.datagov.pii.normalize import _DASHES, _REMOVED
+
+    one_to_one = {chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)}
+    one_to_one.update({"\u3000": " ", "\u00a0": " "} | dict.fromkeys(_DASHES, "-"))
+    text = "".join(one_to_one.get(ch, ch) for ch in text)
+    if unicodedata.is_normalized("NFKC", text) and not set(text) & set(_REMOVED + _DASHES):
+        # Nothing to change: offsets do not move (the documented shortcut).
+        return text, list(range(len(text))), list(range(1, len(text) + 1))
+    out, starts, ends = [], [], []
+    position = 0
+    while position < len(text):
+        end = position + 1
+        while end < len(text) and (
+            unicodedata.combining(text[end]) or "\u1160" <= text[end] <= "\u11ff"
+        ):
+            end += 1
+        cluster = unicodedata.normalize("NFKC", text[position:end])
+        cluster = "".join(ch for ch in cluster if ch not in _REMOVED)
+        cluster = "".join("-" if ch in _DASHES else ch for ch in cluster)
+        out.append(cluster)
+        starts += [position] * len(cluster)
+        ends += [end] * len(cluster)
+        position = end
+    return "".join(out), starts, ends
+
+
+_POOL = [
+    *"abcXYZ019 -.:@\n\t", *"가나다한", "ㅋ", "ㅏ", "\u1100", "\u1161", "\u11a8", "\u0301",
+    "\u0308", "e\u0301", "\uff10", "\uff21", "\uff0d", "\u2013", "\u2212", "\u3000", "\u00a0",
+    "\u200b", "\ufeff", "\u00ad", "\u202e", "㈜", "ﬁ", "①", "½", "ß", "İ", "😀", "о", "…",
+    "™", "\u212b", "ｱ", "ﾞ", "\u3099", "カ",
+]  # fmt: skip
+
+
+def test_offsets_match_the_plain_per_cluster_normalisation() -> None:
+    rng = random.Random(20261122)
+    for _ in range(5000):
+        text = "".join(rng.choice(_POOL) for _ in range(rng.randint(0, 14)))
+        normalized = normalize(text)
+        plain, starts, ends = _reference(text)
+        assert normalized.text == plain, text
+        assert list(normalized.starts or range(len(plain))) == starts, text
+        assert list(normalized.ends or range(1, len(plain) + 1)) == ends, text
+        for start in range(len(plain)):
+            end = rng.randint(start + 1, len(plain))
+            assert normalized.original_span(start, end) == (starts[start], ends[end - 1])

@@ -1,6 +1,11 @@
 """Detection of personal information in text: :func:`detect`.
 
 The analyzer knows nothing about anonymisation; it returns :class:`Span` values.
+
+Work per document: normalise; compute cheap features (digits, Hangul, ``@`` ...) that
+switch recognizers off; find the runs where windowed patterns can match, one scan per
+run finder (:mod:`.prefilter`); search each pattern in its windows, or in the whole text
+when it has none; score the matches (:mod:`.scoring`); resolve overlaps.
 """
 
 from __future__ import annotations
@@ -8,131 +13,238 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
+from dataclasses import dataclass, field
+from re import Match
 
 from .errors import PiiError
 from .normalize import normalize
+from .prefilter import RunFinder, WindowRule, plan_windows, windows
 from .schema import CompiledPattern, CompiledRecognizer, RecognizerSet, default_recognizers
+from .scope import Gate, gate_of, scope_of
+from .scoring import FEATURES, Candidate, Document, score
 from .span import Span
 
 __all__ = ["detect"]
 
-_FEATURES = {
-    "digit": re.compile(r"[0-9]"),
-    "hangul": re.compile(r"[\uac00-\ud7a3]"),
-    "upper": re.compile(r"[A-Z]"),
-}
-_LITERAL_FEATURES = {"at": "@", "colon": ":"}
-
-# A candidate: (score, length, start, end, recognizer order, type name).
-_Candidate = tuple[float, int, int, int, int, str]
+_Search = Callable[[str, int, int], "Match[str] | None"]
+_Finditer = Callable[[str], Iterator[Match[str]]]
+_Spans = dict[int, list[tuple[int, int]]]
+# A pattern searched in windows is gated only by strings this long or longer: shorter
+# ones (a "-") are in most texts, and the windows already skip what they would.
+_SELECTIVE_GATE = 2
 
 
-class _Text:
-    """The normalised text with lazily computed cheap facts used to skip recognizers."""
+@dataclass(frozen=True, slots=True)
+class _Step:
+    """One pattern to run, and where to search for it (``rule`` ``None``: everywhere)."""
 
-    __slots__ = ("_features", "_folded", "text")
+    index: int
+    order: int
+    recognizer: CompiledRecognizer
+    pattern: CompiledPattern
+    rule: WindowRule | None
+    value_group: int
+    requires: int  # feature bits the recognizer and the pattern require
+    # Searched only where a context word occurs in the text: this recognizer's words.
+    needs_mention: CompiledRecognizer | None
+    # Searched only in texts that hold one of the gate's strings (None: every text).
+    gate: Gate | None
 
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self._features: dict[str, bool] = {}
-        self._folded: str | None = None
 
-    def has(self, requirements: frozenset[str]) -> bool:
-        for name in requirements:
-            present = self._features.get(name)
-            if present is None:
-                literal = _LITERAL_FEATURES.get(name)
-                if literal is not None:
-                    present = literal in self.text
-                else:
-                    present = _FEATURES[name].search(self.text) is not None
-                self._features[name] = present
-            if not present:
-                return False
-        return True
+# The entries of _Work, for one step each:
+# scanned whole: (step index, finditer, value group, gate, needs mention);
+_Whole = tuple[int, _Finditer, int, Gate | None, CompiledRecognizer | None]
+# inside the runs of a finder: (minimum length, required character, reach, step index,
+# search, value group, needs mention, gate);
+_Inside = tuple[int, str, int, int, _Search, int, CompiledRecognizer | None, Gate | None]
+# around the runs of a finder: (step index, rule, search, value group, needs mention,
+# gate).
+_Around = tuple[int, WindowRule, _Search, int, CompiledRecognizer | None, Gate | None]
 
-    def mentions(self, words: tuple[str, ...]) -> bool:
-        if self._folded is None:
-            self._folded = self.text.casefold()
-        return any(word in self._folded for word in words)
+
+@dataclass(frozen=True, slots=True)
+class _Work:
+    """The steps enabled for one combination of document features, ready to run."""
+
+    whole: tuple[_Whole, ...]
+    # (finder, entries by minimum length, whether some entry has a gate)
+    inside: tuple[tuple[int, tuple[_Inside, ...], bool], ...]
+    around: tuple[_Around, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """The selected recognizers, their patterns and how each is searched."""
+
+    steps: tuple[_Step, ...]
+    finders: tuple[RunFinder, ...]
+    works: dict[int, _Work] = field(default_factory=dict)
+
+
+def _bits(names: Collection[str]) -> int:
+    return sum(1 << FEATURES.index(name) for name in set(names))
 
 
 @functools.lru_cache(maxsize=64)
-def _select(
-    recognizers: RecognizerSet, types: frozenset[str] | None
-) -> tuple[CompiledRecognizer, ...]:
-    if types is None:
-        return recognizers.recognizers
-    unknown = types - recognizers.types
-    if unknown:
-        raise PiiError(f"unknown PII type(s): {', '.join(sorted(unknown))}")
-    return tuple(r for r in recognizers.recognizers if r.type in types)
+def _plan(recognizers: RecognizerSet, types: frozenset[str] | None) -> _Plan:
+    selected = recognizers.recognizers
+    if types is not None:
+        unknown = types - recognizers.types
+        if unknown:
+            raise PiiError(f"unknown PII type(s): {', '.join(sorted(unknown))}")
+        selected = tuple(r for r in selected if r.type in types)
+    pairs = [(order, r, p) for order, r in enumerate(selected) for p in r.patterns]
+    finders, rules = plan_windows([scope_of(p.regex) for _, _, p in pairs])
+    steps = tuple(
+        _Step(
+            index=index,
+            order=order,
+            recognizer=r,
+            pattern=p,
+            rule=rule,
+            value_group=p.regex.groupindex["value"] if p.has_value_group else 0,
+            requires=_bits(r.requires | p.requires),
+            needs_mention=r if r.context_required and not p.self_context else None,
+            gate=_gate(p.regex, whole=rule is None),
+        )
+        for index, ((order, r, p), rule) in enumerate(zip(pairs, rules, strict=True))
+    )
+    return _Plan(steps, tuple(finders))
 
 
-def _denied(value: str, deny: frozenset[str]) -> bool:
-    return value in deny or any(token in deny for token in value.split())
+def _gate(regex: re.Pattern[str], *, whole: bool) -> Gate | None:
+    """The gate of a pattern; a pattern searched in windows keeps only a selective one."""
+    gate = gate_of(regex)
+    if gate is None or whole or min(map(len, gate.words)) >= _SELECTIVE_GATE:
+        return gate
+    return None
 
 
-def _score(
-    recognizer: CompiledRecognizer, pattern: CompiledPattern, text: str, start: int, end: int
-) -> float | None:
-    """Score one match, or ``None`` when it is rejected."""
-    value = text[start:end]
-    if recognizer.deny and _denied(value, recognizer.deny):
-        return None
-    score = pattern.score
-    if recognizer.validator is not None:
-        adjustment = recognizer.validator(value)
-        if adjustment is None:
-            return None
-        score += adjustment
-    window = recognizer.context_window
-    if recognizer.context or recognizer.negative_context:
-        before = text[max(0, start - window) : start].casefold()
-        if recognizer.context:
-            after = text[end : end + window].casefold()
-            if any(word in before or word in after for word in recognizer.context):
-                score += recognizer.context_boost
-            elif recognizer.context_required and not pattern.self_context:
-                return None
-        # A negative word labels the value only on its own line: a form's "주문번호"
-        # line says nothing about the phone number on the next one.
-        same_line = before[before.rfind("\n") + 1 :]
-        if any(word in same_line for word in recognizer.negative_context):
-            score -= recognizer.negative_penalty
-    return round(min(1.0, max(0.0, score)), 4)
-
-
-def _candidates(
-    selected: tuple[CompiledRecognizer, ...], text: _Text, min_score: float
-) -> Iterator[_Candidate]:
-    for order, recognizer in enumerate(selected):
-        if not text.has(recognizer.requires):
+def _work(plan: _Plan, features: int) -> _Work:
+    """The steps that can match in a document with these features, ready to run."""
+    work = plan.works.get(features)
+    if work is not None:
+        return work
+    whole: list[_Whole] = []
+    inside: dict[int, list[_Inside]] = {}
+    around: list[_Around] = []
+    for step in plan.steps:
+        if step.requires & ~features:
             continue
-        mentioned = not recognizer.context_required or text.mentions(recognizer.context)
-        if not mentioned and not recognizer.has_self_context:
+        regex, rule, group = step.pattern.regex, step.rule, step.value_group
+        needs, gate = step.needs_mention, step.gate
+        if rule is None:
+            whole.append((step.index, regex.finditer, group, gate, needs))
+        elif rule.around:
+            around.append((step.index, rule, regex.search, group, needs, gate))
+        else:
+            entry = (rule.min_length, rule.required, rule.reach, step.index, regex.search)
+            inside.setdefault(rule.finder, []).append((*entry, group, needs, gate))
+    work = _Work(
+        tuple(whole),
+        tuple(
+            (
+                finder,
+                tuple(sorted(entries, key=lambda entry: entry[:4])),
+                any(entry[7] is not None for entry in entries),
+            )
+            for finder, entries in sorted(inside.items())
+        ),
+        tuple(around),
+    )
+    plan.works[features] = work  # at most 2**len(FEATURES) entries
+    return work
+
+
+def _runs(
+    plan: _Plan, index: int, doc: Document, cache: list[list[tuple[int, int]] | None]
+) -> list[tuple[int, int]]:
+    """The runs of finder ``index`` in ``doc``, found once per document."""
+    found = cache[index]
+    if found is None:
+        finder = plan.finders[index]
+        outer = None if finder.within is None else _runs(plan, finder.within, doc, cache)
+        found = cache[index] = finder.runs(doc.text, doc.reversed, outer)
+    return found
+
+
+def _matches(plan: _Plan, doc: Document) -> _Spans:
+    """The value spans each step's pattern matches in ``doc``, by step index, as a scan
+    of the whole text would find them.
+
+    Recognizers that need a context word are switched off only when a search for them
+    is about to run: the words are looked up at most once per document, and only then.
+    In windows, matches are never empty (a windowed pattern's minimum width is one or
+    more), so searching on from each match's end is what ``finditer`` does.
+    """
+    text = doc.text
+    work = _work(plan, doc.features())
+    spans: _Spans = {}
+    lowered = doc.lowered()
+    for index, finditer, group, gate, needs in work.whole:
+        if gate is not None and not gate.passes(text, lowered):
             continue
-        for pattern in recognizer.patterns:
-            if not mentioned and not pattern.self_context:
+        if needs is not None and not doc.mentions(needs):
+            continue
+        for hit in finditer(text):
+            spans.setdefault(index, []).append(hit.span(group))
+    runs: list[list[tuple[int, int]] | None] = [None] * len(plan.finders)
+    for finder, entries, gated in work.inside:
+        if gated:
+            entries = tuple(e for e in entries if e[7] is None or e[7].passes(text, lowered))
+            if not entries:
                 continue
-            if pattern.requires and not text.has(pattern.requires):
-                continue
-            for match in pattern.regex.finditer(text.text):
-                start, end = match.span("value") if pattern.has_value_group else match.span()
-                if start == end:
+        # Each run is a window of its own: no match crosses a run's ends.
+        for start, end in _runs(plan, finder, doc, runs):
+            width = end - start
+            for minimum, required, reach, index, search, group, needs, _gate in entries:
+                if minimum > width:
+                    break
+                if required and text.find(required, start, end) < 0:
                     continue
-                score = _score(recognizer, pattern, text.text, start, end)
-                if score is not None and score >= min_score:
-                    yield (score, end - start, start, end, order, recognizer.type)
+                if needs is not None and not doc.mentions(needs):
+                    continue
+                stop = end + reach
+                match = search(text, start, stop)
+                while match is not None and match.start() < end:
+                    spans.setdefault(index, []).append(match.span(group))
+                    match = search(text, match.end(), stop)
+    for index, rule, search, group, needs, gate in work.around:
+        if gate is not None and not gate.passes(text, lowered):
+            continue
+        found = windows(_runs(plan, rule.finder, doc, runs), rule, len(text))
+        if found and needs is not None and not doc.mentions(needs):
+            continue
+        for start, end, stop in found:
+            match = search(text, start, stop)
+            while match is not None and match.start() < end:
+                spans.setdefault(index, []).append(match.span(group))
+                match = search(text, match.end(), stop)
+    return spans
 
 
-def _resolve(candidates: list[_Candidate]) -> list[_Candidate]:
+def _candidates(plan: _Plan, doc: Document, min_score: float) -> list[Candidate]:
+    found: list[Candidate] = []
+    spans = _matches(plan, doc)
+    for index in sorted(spans):
+        step = plan.steps[index]
+        recognizer, pattern, order = step.recognizer, step.pattern, step.order
+        for start, end in spans[index]:
+            if start == end:
+                continue
+            value = score(recognizer, pattern, doc, start, end)
+            if value is not None and value >= min_score:
+                found.append((value, end - start, start, end, order, recognizer.type))
+    return found
+
+
+def _resolve(candidates: list[Candidate]) -> list[Candidate]:
     """Keep non-overlapping candidates: higher score first, then longer, then earlier."""
     candidates.sort(key=lambda c: (-c[0], -c[1], c[2], c[4]))
     starts: list[int] = []
     ends: list[int] = []
-    kept: list[_Candidate] = []
+    kept: list[Candidate] = []
     for candidate in candidates:
         start, end = candidate[2], candidate[3]
         index = bisect.bisect_left(starts, end)
@@ -183,15 +295,15 @@ def detect(
         raise PiiError("min_score must be between 0 and 1")
     if isinstance(types, str):
         raise PiiError("types must be a collection of type names, not a string")
-    selected = _select(
-        recognizers or default_recognizers(), None if types is None else frozenset(types)
-    )
-    if not text or not selected:
+    plan = _plan(recognizers or default_recognizers(), None if types is None else frozenset(types))
+    if not text or not plan.steps:
         return []
     normalized = normalize(text)
-    found = _resolve(list(_candidates(selected, _Text(normalized.text), min_score)))
+    found = _candidates(plan, Document(normalized.text), min_score)
+    if not found:
+        return []
     spans = []
-    for score, _length, start, end, _order, type_name in found:
+    for value, _length, start, end, _order, type_name in _resolve(found):
         original_start, original_end = normalized.original_span(start, end)
-        spans.append(Span(type=type_name, start=original_start, end=original_end, score=score))
+        spans.append(Span(type=type_name, start=original_start, end=original_end, score=value))
     return spans

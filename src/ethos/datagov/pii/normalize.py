@@ -9,9 +9,10 @@ offsets of the original.
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Sequence
 
 __all__ = ["NormalizedText", "normalize"]
 
@@ -33,9 +34,12 @@ _ONE_TO_ONE = str.maketrans(
 )
 _ONE_TO_ONE_CHARS = re.compile(f"[\uff01-\uff5e\u3000\u00a0{_DASHES}]")
 _NEEDS_WORK = re.compile(f"[{_REMOVED}{_DASHES}]")
-# Runs that NFKC leaves untouched and that no following combining mark can join:
-# printable ASCII and precomposed Hangul syllables (the bulk of Korean and English text).
-_SAFE_RUN = re.compile(r"[\t\n\r\x20-\x7e\uac00-\ud7a3]+")
+# Characters that NFKC leaves as they are when nothing joins them: printable ASCII and
+# precomposed Hangul syllables (the bulk of Korean and English text). Every other
+# character, and a safe one followed by a mark that joins it, is normalised as a cluster.
+_UNSAFE = re.compile(r"[^\t\n\r\x20-\x7e\uac00-\ud7a3]")
+# Clusters repeat (ㅋ, emoji, curly quotes): each distinct one is normalised once.
+_CLUSTER_CACHE_SIZE = 4096
 
 
 def _joins_previous(ch: str) -> bool:
@@ -43,7 +47,21 @@ def _joins_previous(ch: str) -> bool:
     return unicodedata.combining(ch) != 0 or "\u1160" <= ch <= "\u11ff"
 
 
-@dataclass(frozen=True, slots=True)
+_clusters: dict[str, str] = {}
+
+
+def _normalize_cluster(cluster: str) -> str:
+    """A character and the marks joining it: NFKC, ignorable characters removed, dashes."""
+    done = _clusters.get(cluster)
+    if done is None:
+        done = unicodedata.normalize("NFKC", cluster)
+        done = "".join(ch for ch in done if ch not in _REMOVED).translate(_DASH_TABLE)
+        if len(_clusters) >= _CLUSTER_CACHE_SIZE:
+            _clusters.clear()
+        _clusters[cluster] = done
+    return done
+
+
 class NormalizedText:
     """A normalised copy of a text and the offsets it came from.
 
@@ -56,15 +74,48 @@ class NormalizedText:
         ``original[starts[i]:ends[i]]``. ``None`` when offsets did not move.
     """
 
-    text: str
-    starts: tuple[int, ...] | None = None
-    ends: tuple[int, ...] | None = None
+    __slots__ = ("_marks", "_pieces", "text")
+
+    def __init__(self, text: str, pieces: Sequence[tuple[int, int, int, int]] = ()) -> None:
+        self.text = text
+        # Where offsets move: (start in text, length in text, original start, original
+        # end) of each piece that came from a cluster other than one kept character.
+        self._pieces = tuple(pieces)
+        self._marks = [piece[0] for piece in self._pieces]
+
+    def __repr__(self) -> str:
+        return f"NormalizedText(text={self.text!r}, pieces={len(self._pieces)})"
+
+    def _origin(self, index: int) -> tuple[int, int]:
+        """The original characters of character ``index`` of :attr:`text`."""
+        found = bisect.bisect_right(self._marks, index) - 1
+        if found < 0:
+            return index, index + 1
+        start, length, original_start, original_end = self._pieces[found]
+        if index < start + length:
+            return original_start, original_end
+        shift = original_end - (start + length)
+        return index + shift, index + shift + 1
+
+    @property
+    def starts(self) -> tuple[int, ...] | None:
+        """For each character of :attr:`text`, where its original characters start."""
+        if not self._pieces:
+            return None
+        return tuple(self._origin(i)[0] for i in range(len(self.text)))
+
+    @property
+    def ends(self) -> tuple[int, ...] | None:
+        """For each character of :attr:`text`, where its original characters end."""
+        if not self._pieces:
+            return None
+        return tuple(self._origin(i)[1] for i in range(len(self.text)))
 
     def original_span(self, start: int, end: int) -> tuple[int, int]:
         """Map a non-empty ``[start, end)`` range of :attr:`text` to original offsets."""
-        if self.starts is None or self.ends is None:
+        if not self._pieces:
             return start, end
-        return self.starts[start], self.ends[end - 1]
+        return self._origin(start)[0], self._origin(end - 1)[1]
 
 
 def normalize(text: str) -> NormalizedText:
@@ -86,34 +137,32 @@ def normalize(text: str) -> NormalizedText:
         text = text.translate(_ONE_TO_ONE)
     if unicodedata.is_normalized("NFKC", text) and _NEEDS_WORK.search(text) is None:
         return NormalizedText(text)
+    # The text is a sequence of clusters: a character and the marks that join it. Each
+    # is normalised on its own; a safe character with no mark after it stays as it is.
     parts: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    pos = 0
+    pieces: list[tuple[int, int, int, int]] = []
     length = len(text)
-    while pos < length:
-        run = _SAFE_RUN.match(text, pos)
-        if run is not None and not (run.end() < length and _joins_previous(text[run.end()])):
-            end = run.end()
-            parts.append(run.group())
-            starts.extend(range(pos, end))
-            ends.extend(range(pos + 1, end + 1))
-            pos = end
-            continue
-        if run is not None and run.end() - 1 > pos:
-            # Copy the run except its last character, which starts the next cluster.
-            end = run.end() - 1
-            parts.append(text[pos:end])
-            starts.extend(range(pos, end))
-            ends.extend(range(pos + 1, end + 1))
-            pos = end
-        end = pos + 1
+    copied = 0  # text[:copied] is dealt with
+    out = 0  # length of the normalised text so far
+    for match in _UNSAFE.finditer(text):
+        position = match.start()
+        if position < copied:
+            continue  # a mark already taken into the cluster before it
+        start = position
+        if position and position - 1 >= copied and _joins_previous(text[position]):
+            start = position - 1  # a mark on a safe character: they form the cluster
+        end = position + 1
         while end < length and _joins_previous(text[end]):
             end += 1
-        cluster = unicodedata.normalize("NFKC", text[pos:end])
-        cluster = "".join(ch for ch in cluster if ch not in _REMOVED).translate(_DASH_TABLE)
-        parts.append(cluster)
-        starts.extend([pos] * len(cluster))
-        ends.extend([end] * len(cluster))
-        pos = end
-    return NormalizedText("".join(parts), tuple(starts), tuple(ends))
+        if start > copied:
+            parts.append(text[copied:start])
+            out += start - copied
+        cluster = text[start:end]
+        done = _normalize_cluster(cluster)
+        parts.append(done)
+        if len(cluster) != 1 or len(done) != 1:
+            pieces.append((out, len(done), start, end))
+        out += len(done)
+        copied = end
+    parts.append(text[copied:])
+    return NormalizedText("".join(parts), pieces)

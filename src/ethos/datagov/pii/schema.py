@@ -113,6 +113,10 @@ class CompiledRecognizer:
     negative_penalty: float
     validator: Validator | None
     deny: frozenset[str]
+    # The context and negative context words as one expression each (None: no words):
+    # a search for it finds whether any of the words occurs.
+    context_pattern: re.Pattern[str] | None = None
+    negative_pattern: re.Pattern[str] | None = None
 
     @property
     def has_self_context(self) -> bool:
@@ -163,6 +167,11 @@ def _expand(regex: str, fragments: Mapping[str, str], depth: int = 0) -> str:
     return _FRAGMENT_REF.sub(replace, regex)
 
 
+def _words(words: tuple[str, ...]) -> re.Pattern[str] | None:
+    """One expression matching any of ``words`` (literally), or ``None`` for no words."""
+    return re.compile("|".join(map(re.escape, words))) if words else None
+
+
 def _compile(
     spec: RecognizerSpec, index: int, fragments: Mapping[str, str], source: str
 ) -> CompiledRecognizer:
@@ -186,18 +195,22 @@ def _compile(
                 self_context=pattern.self_context,
             )
         )
+    context = tuple(word.casefold() for word in spec.context)
+    negative_context = tuple(word.casefold() for word in spec.negative_context)
     return CompiledRecognizer(
         type=spec.type,
         patterns=tuple(patterns),
         requires=frozenset(spec.requires),
-        context=tuple(word.casefold() for word in spec.context),
+        context=context,
         context_boost=spec.context_boost,
         context_required=spec.context_required,
         context_window=spec.context_window,
-        negative_context=tuple(word.casefold() for word in spec.negative_context),
+        negative_context=negative_context,
         negative_penalty=spec.negative_penalty,
         validator=VALIDATORS[spec.validator] if spec.validator else None,
         deny=frozenset(spec.deny),
+        context_pattern=_words(context),
+        negative_pattern=_words(negative_context),
     )
 
 

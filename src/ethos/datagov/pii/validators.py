@@ -171,12 +171,21 @@ _CARD_RANGES: tuple[tuple[int, int, frozenset[int]], ...] = (
 )
 
 
+# The ranges with the number of leading digits they compare.
+_CARD_PREFIXES = tuple((len(str(low)), low, high, lengths) for low, high, lengths in _CARD_RANGES)
+
+
 def _known_issuer(digits: str) -> bool:
-    for low, high, lengths in _CARD_RANGES:
-        prefix = int(digits[: len(str(low))])
-        if low <= prefix <= high and len(digits) in lengths:
+    prefixes = {size: int(digits[:size]) for size in {size for size, *_ in _CARD_PREFIXES}}
+    for size, low, high, lengths in _CARD_PREFIXES:
+        if low <= prefixes[size] <= high and len(digits) in lengths:
             return True
     return False
+
+
+_GROUP_SEPARATOR = re.compile(r"[ -]")
+# A digit at an even position from the right, doubled, as Luhn counts it.
+_DOUBLED = {str(d): d * 2 - 9 if d > 4 else d * 2 for d in range(10)}
 
 
 def luhn(value: str) -> float | None:
@@ -184,15 +193,11 @@ def luhn(value: str) -> float | None:
     digits = _digits(value)
     if not 13 <= len(digits) <= 19 or not _known_issuer(digits):
         return None
-    groups = [len(g) for g in re.split(r"[ -]", value)]
+    groups = [len(g) for g in _GROUP_SEPARATOR.split(value)]
     if len(groups) > 1 and groups not in ([4, 4, 4, 4], [4, 6, 5], [4, 6, 4], [4, 4, 4, 4, 3]):
         return None
-    total = 0
-    for index, char in enumerate(reversed(digits)):
-        digit = int(char)
-        if index % 2 == 1:
-            digit = digit * 2 - 9 if digit > 4 else digit * 2
-        total += digit
+    backwards = digits[::-1]
+    total = sum(map(int, backwards[0::2])) + sum(map(_DOUBLED.__getitem__, backwards[1::2]))
     return CHECKSUM_BONUS if total % 10 == 0 else None
 
 
@@ -235,8 +240,16 @@ def us_ssn(value: str) -> float | None:
     return 0.0
 
 
+# A dotted quad that ipaddress accepts (each part 0-255, no leading zero): checked first,
+# being much quicker than parsing.
+_OCTET = "(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
+_PLAIN_IPV4 = re.compile(rf"{_OCTET}(?:\.{_OCTET}){{3}}")
+
+
 def ip_address(value: str) -> float | None:
     """IPv4 or IPv6 address, parsed by :mod:`ipaddress` (no leading zeros in IPv4)."""
+    if _PLAIN_IPV4.fullmatch(value):
+        return 0.0
     try:
         address = ipaddress.ip_address(value.split("%", 1)[0])
     except ValueError:
