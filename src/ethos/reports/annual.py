@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -18,6 +17,7 @@ import yaml
 from markupsafe import Markup
 
 from ethos.domain.errors import ContentError, InvalidInputError
+from ethos.reports import templating
 from ethos.reports.bars import bar_chart
 
 __all__ = [
@@ -27,7 +27,7 @@ __all__ = [
     "report_labels",
 ]
 
-_TEMPLATES = Path(__file__).parent / "templates"
+_TEMPLATES = templating.TEMPLATES
 PLACEHOLDER = 88  # printed in the first pass; two digits wide like most real pages
 
 
@@ -53,14 +53,6 @@ def report_labels(lang: str) -> dict[str, str]:
     return {key: value[lang] for key, value in _all_labels().items()}
 
 
-def _num(value: float | int | None, digits: int = 2) -> str:
-    if value is None:
-        return "-"
-    if isinstance(value, float):
-        return f"{value:.{digits}f}"
-    return str(value)
-
-
 def _pct(value: float | None) -> str:
     return "-" if value is None else f"{value * 100:.1f}%"
 
@@ -82,15 +74,9 @@ def _one_cell(value: Any) -> Any:
 
 @cache
 def _environment(autoescape: bool) -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(_TEMPLATES),
-        autoescape=autoescape,  # noqa: S701 - Markdown output is escaped by readers, HTML is
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-        # Markdown: every value lands in one table cell or line, so no pipe or line break
-        finalize=None if autoescape else _one_cell,
-    )
-    env.globals.update(num=_num, pct=_pct, ids=_ids)
+    # Markdown: every value lands in one table cell or line, so no pipe or line break
+    env = templating.environment(autoescape, finalize=None if autoescape else _one_cell)
+    env.globals.update(pct=_pct, ids=_ids)
     return env
 
 

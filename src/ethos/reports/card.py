@@ -4,37 +4,21 @@ from __future__ import annotations
 
 import json
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import jinja2
 from markupsafe import Markup
 
 from ethos.domain.errors import InvalidInputError
+from ethos.reports import templating
 from ethos.reports.labels import labels
 
 __all__ = ["render_card_html", "render_card_json", "render_card_markdown", "render_card_pdf"]
 
-_TEMPLATES = Path(__file__).parent / "templates"
-
-
-def _num(value: float | int | None) -> str:
-    if value is None:
-        return "-"
-    return f"{value:.2f}" if isinstance(value, float) else str(value)
-
 
 @cache
 def _environment(autoescape: bool) -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(_TEMPLATES),
-        autoescape=autoescape,  # noqa: S701 - Markdown output is escaped by readers, HTML is
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-        trim_blocks=False,
-    )
-    env.globals["num"] = _num
-    return env
+    return templating.environment(autoescape)
 
 
 def render_card_json(card: dict[str, Any]) -> str:

@@ -9,6 +9,7 @@ from ethos.domain.profile import Profile
 from ethos.domain.projects import Project, Role
 from ethos.domain.questionnaire import Questionnaire
 from ethos.reports.labels import label
+from ethos.reports.templating import num
 
 __all__ = ["profile_json", "profile_table"]
 
@@ -59,12 +60,6 @@ def _pad(text: str, width: int) -> str:
     return text + " " * max(0, width - _width(text))
 
 
-def _num(value: float | int | None) -> str:
-    if value is None:
-        return "-"
-    return f"{value:.2f}" if isinstance(value, float) else str(value)
-
-
 def profile_table(
     project: Project, questionnaire: Questionnaire, profile: Profile, *, lang: str = "en"
 ) -> str:
@@ -74,8 +69,8 @@ def profile_table(
     rows = [header]
     for dim in questionnaire.dimensions:
         stats = profile.dimensions[dim.id]
-        row = [dim.title.get(lang), _num(stats.mean), _num(stats.min), _num(stats.max)]
-        row += [_num(stats.by_role.get(role)) for role in Role]
+        row = [dim.title.get(lang), num(stats.mean), num(stats.min), num(stats.max)]
+        row += [num(stats.by_role.get(role)) for role in Role]
         rows.append(row)
     widths = [max(_width(r[i]) for r in rows) for i in range(len(header))]
     lines = [
