@@ -6,9 +6,11 @@ rejects file; messages and summaries hold counts, types and locations, never val
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -181,27 +183,37 @@ def _messages(summary: ScanSummary, lang: str, rejects: str) -> list[str]:
     return lines
 
 
+@dataclasses.dataclass(frozen=True)
+class _Common:
+    """The options ``scan pii`` and ``scan toxicity`` share (Typer needs each declared on
+    each command; this carries them on from there)."""
+
+    location: str | None
+    dataset: str | None
+    out: Path
+    text_field: str
+    id_field: str | None
+    input_format: InputFormat | None
+    doc_per: DocPer
+    rejects: Path | None
+    workers: int
+    engine: Engine
+    shard_mb: float | None
+    work_dir: Path | None
+    keep_work: bool
+    restart: bool
+    quiet: bool
+
+    @classmethod
+    def pick(cls, values: dict[str, Any]) -> _Common:
+        """The shared options out of a command's parameters (its ``locals()``)."""
+        return cls(**{field.name: values[field.name] for field in dataclasses.fields(cls)})
+
+
 def _run(
-    ctx: typer.Context,
-    *,
-    spec: ProcessorSpec,
-    location: str | None,
-    dataset: str | None,
-    out: Path,
-    transformed: Path | None,
-    text_field: str,
-    id_field: str | None,
-    input_format: InputFormat | None,
-    doc_per: DocPer,
-    rejects: Path | None,
-    workers: int,
-    engine: Engine,
-    shard_mb: float | None,
-    work_dir: Path | None,
-    keep_work: bool,
-    restart: bool,
-    quiet: bool,
+    ctx: typer.Context, *, spec: ProcessorSpec, transformed: Path | None, common: _Common
 ) -> None:
+    location, dataset, out, quiet = common.location, common.dataset, common.out, common.quiet
     if (location is None) == (dataset is None):
         raise ScanInputError("give either --in PATH or --dataset ID")
     files: tuple[Path, ...] | None = None
@@ -220,17 +232,19 @@ def _run(
         output=out,
         spec=spec,
         read=ReadOptions(
-            text_field=text_field, id_field=id_field, whole_files=doc_per is DocPer.FILE
+            text_field=common.text_field,
+            id_field=common.id_field,
+            whole_files=common.doc_per is DocPer.FILE,
         ),
         transformed=transformed,
-        rejects=rejects,
-        format=input_format,
-        workers=workers,
-        engine=engine,
-        shard_bytes=max(1, int(shard_mb * 2**20)) if shard_mb is not None else None,
-        work_dir=work_dir,
-        keep_work=keep_work,
-        restart=restart,
+        rejects=common.rejects,
+        format=common.input_format,
+        workers=common.workers,
+        engine=common.engine,
+        shard_bytes=(max(1, int(common.shard_mb * 2**20)) if common.shard_mb is not None else None),
+        work_dir=common.work_dir,
+        keep_work=common.keep_work,
+        restart=common.restart,
         progress=not quiet,
     )
     summary = run_scan(request)
@@ -284,26 +298,7 @@ def scan_pii(
     chosen = (operator or OperatorChoice.PLACEHOLDER).value if anonymize is not None else None
     key = _read_key(key_file) if chosen == "pseudonym" else None
     spec = PiiSpec(operator=chosen, key=key, types=_types(types), min_score=min_score)
-    _run(
-        ctx,
-        spec=spec,
-        location=location,
-        dataset=dataset,
-        out=out,
-        transformed=anonymize,
-        text_field=text_field,
-        id_field=id_field,
-        input_format=input_format,
-        doc_per=doc_per,
-        rejects=rejects,
-        workers=workers,
-        engine=engine,
-        shard_mb=shard_mb,
-        work_dir=work_dir,
-        keep_work=keep_work,
-        restart=restart,
-        quiet=quiet,
-    )
+    _run(ctx, spec=spec, transformed=anonymize, common=_Common.pick(locals()))
 
 
 @scan_app.command("toxicity")
@@ -341,26 +336,7 @@ def scan_toxicity(
     if (action is None) != (filtered is None):
         raise ScanInputError("--action and --filtered OUT.jsonl go together")
     spec = ToxicitySpec(action=action.value if action is not None else None, threshold=threshold)
-    _run(
-        ctx,
-        spec=spec,
-        location=location,
-        dataset=dataset,
-        out=out,
-        transformed=filtered,
-        text_field=text_field,
-        id_field=id_field,
-        input_format=input_format,
-        doc_per=doc_per,
-        rejects=rejects,
-        workers=workers,
-        engine=engine,
-        shard_mb=shard_mb,
-        work_dir=work_dir,
-        keep_work=keep_work,
-        restart=restart,
-        quiet=quiet,
-    )
+    _run(ctx, spec=spec, transformed=filtered, common=_Common.pick(locals()))
 
 
 def _table(report: ResultReport, lang: str) -> str:
