@@ -150,6 +150,32 @@ def test_kr_ai_basic_act_nodes(kb: KnowledgeBase) -> None:
     assert kb.node("kr-ai-basic-act:art-35").strength == "endeavour"
 
 
+def test_kr_art_34_holds_its_five_duties_as_children(kb: KnowledgeBase) -> None:
+    parent = kb.node("kr-ai-basic-act:art-34")
+    duties = parent.children
+    assert [d.id for d in duties] == [f"kr-ai-basic-act:art-34.{n}" for n in range(1, 6)]
+    assert [d.ref for d in duties] == [f"Art. 34(1){n}" for n in range(1, 6)]
+    for duty in duties:
+        assert duty.type is NodeType.OBLIGATION
+        assert duty.roles == parent.roles
+        assert duty.strength == parent.strength
+        assert duty.title is not None and duty.title.en and duty.title.ko
+    oversight, documents = duties[3].title, duties[4].summary
+    assert oversight is not None and "oversight" in (oversight.en or "")
+    assert documents is not None and "5 years" in (documents.en or "")
+
+
+def test_every_english_title_and_summary_has_a_korean_one(kb: KnowledgeBase) -> None:
+    missing = [
+        f"{node.id} {field}"
+        for framework in kb.frameworks()
+        for node in framework.walk()
+        for field, text in (("title", node.title), ("summary", node.summary))
+        if text is not None and text.en and not text.ko
+    ]
+    assert missing == []
+
+
 @pytest.mark.parametrize(
     ("node_id", "scope", "as_of", "expected"),
     [
@@ -160,6 +186,9 @@ def test_kr_ai_basic_act_nodes(kb: KnowledgeBase) -> None:
         ("eu-ai-act:art-9", "annex-i", date(2026, 1, 1), date(2028, 8, 2)),
         ("eu-ai-act:art-101", None, date(2026, 1, 1), date(2026, 8, 2)),
         ("kr-ai-basic-act:art-34", None, date(2026, 1, 1), date(2026, 1, 22)),
+        ("kr-ai-basic-act:art-34.4", None, date(2026, 1, 1), date(2026, 1, 22)),
+        ("eu-ai-act:art-26.2", "annex-iii", date(2026, 1, 1), date(2027, 12, 2)),
+        ("eu-ai-act:art-53.1.c", None, date(2025, 6, 1), date(2025, 8, 2)),
     ],
 )
 def test_dated_applicability_is_inherited_and_amended(
