@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from typing import Any
 
@@ -58,15 +59,13 @@ def serve_command(
     cli = state(ctx)
     context = cli.context()  # refuses a database that was not upgraded, before serving
     settings = WebSettings.from_env(cli.db)
-    settings = WebSettings(
-        database_url=settings.database_url,
-        data_dir=settings.data_dir,
+    settings = dataclasses.replace(
+        settings,
         content_dir=cli.content if cli.content is not None else settings.content_dir,
-        secure_cookies=settings.secure_cookies,
         default_lang=cli.lang,
         threads=threads,
     )
-    typer.echo(f"Ethos on http://{host}:{port}/  (API docs: /api/docs)")
+    typer.echo(f"Ethos on http://{host}:{port}/  (API schema: /api/openapi.json)")
     # Built here even for workers: a problem (content, secret key) shows before serving, and
     # the secret key is generated once, not raced for by the workers.
     target: Any = create_app(settings, store=context.store)

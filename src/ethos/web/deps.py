@@ -23,6 +23,8 @@ from ethos.web.sessions import CSRF_FIELD, CSRF_HEADER, csrf_valid, session
 from ethos.web.settings import WebSettings
 
 __all__ = [
+    "MAX_FORM_FIELDS",
+    "MAX_FORM_FILES",
     "Actor",
     "ApiActor",
     "CsrfError",
@@ -39,6 +41,8 @@ __all__ = [
 
 _UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 _READS = {"GET", "HEAD"}
+MAX_FORM_FILES = 1  # one evidence file is the most any form takes
+MAX_FORM_FIELDS = 1000  # a committee of 200 seats has 600 fields
 
 
 @dataclass(frozen=True)
@@ -148,7 +152,7 @@ def api_actor(request: Request) -> Iterator[Actor]:
         )
     with _request_context(request) as base:
         try:
-            account = accounts.authenticate_token(base, token)
+            account = accounts.authenticate_token(base, token, source=client_address(request))
         except accounts.AuthenticationError as exc:
             raise NotAuthenticatedError(exc.message) from None
         actor = _actor(request, Principal.of(account), base)
@@ -197,12 +201,23 @@ def _ending_snapshot(endpoint: Callable[..., Any]) -> Callable[..., Any]:
 
 
 async def check_csrf(request: Request) -> None:
-    """Refuse a state-changing form that does not carry this session's CSRF token."""
+    """Refuse a state-changing form that does not carry this session's CSRF token.
+
+    The ``X-CSRF-Token`` header is checked first; only without it is the form parsed, with
+    at most :data:`MAX_FORM_FILES` files, :data:`MAX_FORM_FIELDS` fields and no text field
+    longer than the largest body (the body's size is limited before, by the app's
+    middleware; a route with form parameters has FastAPI parse the form, with the same
+    limits, before this runs).
+    """
     if request.method not in _UNSAFE:
         return
     submitted = request.headers.get(CSRF_HEADER)
     if submitted is None:
-        form = await request.form()
+        form = await request.form(
+            max_files=MAX_FORM_FILES,
+            max_fields=MAX_FORM_FIELDS,
+            max_part_size=web_state(request).settings.max_body_bytes,
+        )
         value = form.get(CSRF_FIELD)
         submitted = value if isinstance(value, str) else None
     if not csrf_valid(request, submitted):

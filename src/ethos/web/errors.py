@@ -28,9 +28,10 @@ from ethos.domain.errors import (
 )
 from ethos.services.accounts import AuthenticationError, LoginThrottledError
 from ethos.services.authz import NotAuthenticatedError, PermissionDeniedError
-from ethos.web.deps import CsrfError, LoginRequiredError
+from ethos.web.deps import CsrfError, LoginRequiredError, lang_of, web_state
+from ethos.web.terms import N_
 
-__all__ = ["install_error_handlers", "public_message", "status_of"]
+__all__ = ["install_error_handlers", "public_message", "status_of", "too_large"]
 
 log = logging.getLogger("ethos.web")
 
@@ -50,6 +51,9 @@ _STATUS: list[tuple[type[EthosError], int, str]] = [
 _HTTP_TYPES = {404: "not_found", 405: "method_not_allowed", 413: "too_large"}
 # The folders of an absolute path (``/srv/ethos/content/``, ``C:\\data\\``): not answered.
 _FOLDERS = re.compile(r"(?<![^\s'\"(\[])(?:[A-Za-z]:)?[\\/](?:[^\s\\/:'\"()]+[\\/])+")
+
+
+_TOO_LARGE = N_("The request is too large: at most {limit} can be sent here.")
 
 
 def status_of(error: EthosError) -> tuple[int, str]:
@@ -80,6 +84,22 @@ def public_message(error: EthosError) -> str:
     if isinstance(error, ContentError):
         return _FOLDERS.sub("", error.message)
     return error.message
+
+
+def _size(count: int) -> str:
+    for unit, scale in (("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if count >= scale:
+            return f"{count / scale:.4g} {unit}"
+    return f"{count} bytes"
+
+
+def too_large(request: Request, limit: int) -> Response:
+    """413 for a request body over ``limit`` bytes: JSON under /api, a page elsewhere."""
+    if _wants_json(request):
+        message = f"the request body is over the limit of {limit} bytes ({_size(limit)})"
+        return _json(413, "too_large", message)
+    message = web_state(request).catalogues.gettext(lang_of(request), _TOO_LARGE)
+    return _page(request, 413, message.format(limit=_size(limit)))
 
 
 async def _ethos_error(request: Request, exc: Exception) -> Response:

@@ -9,8 +9,10 @@ cookie stops working), the CSRF token and one-shot messages.
 The interface language is kept in a cookie of its own (``ethos_lang``), so choosing it
 never rewrites the session; it is shown to the app as ``session["lang"]``.
 
-Responses get ``Strict-Transport-Security`` when cookies are ``Secure``, and responses to a
-signed-in person ``Cache-Control: no-store`` unless they say otherwise (static files aside).
+Responses to a signed-in person, and to any request with an ``Authorization`` header (the
+API), get ``Cache-Control: no-store`` unless they say otherwise (static files aside).
+``Strict-Transport-Security`` is sent with the other security headers, by
+:class:`ethos.web.app.SecurityHeaders`.
 """
 
 from __future__ import annotations
@@ -46,7 +48,6 @@ CSRF_HEADER = "x-csrf-token"
 _LANG = "lang"
 _CHOSEN = "ethos.chosen_language"
 _YEAR = 365 * 24 * 3600
-_HSTS = "max-age=31536000"
 
 
 class _Session(dict[str, Any]):
@@ -123,9 +124,8 @@ class SessionMiddleware:
                     headers.append(
                         "set-cookie", f"{LANG_COOKIE}={chosen}; Path=/; Max-Age={_YEAR}; {flags}"
                     )
-                if secure and "strict-transport-security" not in headers:
-                    headers["strict-transport-security"] = _HSTS
-                private = "uid" in current and not scope["path"].startswith("/static/")
+                signed_in = "uid" in current or "authorization" in connection.headers
+                private = signed_in and not scope["path"].startswith("/static/")
                 if private and "cache-control" not in headers:
                     headers["cache-control"] = "no-store"
             await send(message)

@@ -11,11 +11,21 @@ from ethos.domain.errors import InvalidInputError
 from ethos.services.accounts import Throttle
 from ethos.store.engine import default_database_url, default_evidence_dir
 
-__all__ = ["MIN_SECRET_KEY", "SECRET_KEY_ENV", "WebSettings", "load_secret_key"]
+__all__ = [
+    "MAX_BODY_BYTES",
+    "MIN_SECRET_KEY",
+    "SECRET_KEY_ENV",
+    "UPLOAD_MARGIN_BYTES",
+    "WebSettings",
+    "load_secret_key",
+]
 
 SECRET_KEY_ENV = "ETHOS_SECRET_KEY"  # noqa: S105 - the variable's name
 _KEY_FILE = "secret_key"
 MIN_SECRET_KEY = 32
+MAX_BODY_BYTES = 256 * 1024
+UPLOAD_MARGIN_BYTES = 1024 * 1024  # multipart framing and the form's other fields
+_MAX_LIMIT = 1 << 40
 
 
 @dataclass(frozen=True)
@@ -28,6 +38,11 @@ class WebSettings:
     ``True`` always, ``False`` never. ``threads``: how many requests a process works on at
     once (``$ETHOS_THREADS``); the others wait their turn, which costs less than many threads
     taking turns at one interpreter.
+
+    ``max_body_bytes``: the largest request body accepted (``$ETHOS_MAX_BODY_BYTES``, 256 KiB);
+    ``max_upload_bytes``: the same for the routes that take an evidence file
+    (``$ETHOS_MAX_UPLOAD_BYTES``; ``None``: the evidence policy's ``max_bytes`` plus
+    :data:`UPLOAD_MARGIN_BYTES`). A larger body is answered with 413 before it is read whole.
     """
 
     database_url: str
@@ -40,6 +55,14 @@ class WebSettings:
     default_lang: str = "en"
     threads: int = 8
     throttle: Throttle = field(default_factory=Throttle)
+    max_body_bytes: int = MAX_BODY_BYTES
+    max_upload_bytes: int | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("max_body_bytes", "max_upload_bytes"):
+            value = getattr(self, name)
+            if value is not None and not 1 <= value <= _MAX_LIMIT:
+                raise InvalidInputError(f"{name}: {value} is not a size from 1 byte to 1 TiB")
 
     @classmethod
     def from_env(cls, database_url: str | None = None) -> WebSettings:
@@ -55,6 +78,8 @@ class WebSettings:
             secure_cookies={"1": True, "true": True, "0": False, "false": False}.get(secure),
             default_lang=os.environ.get("ETHOS_LANG", "en"),
             threads=_threads(os.environ.get("ETHOS_THREADS", "8")),
+            max_body_bytes=_size("ETHOS_MAX_BODY_BYTES") or MAX_BODY_BYTES,
+            max_upload_bytes=_size("ETHOS_MAX_UPLOAD_BYTES"),
         )
 
     def resolved_evidence_dir(self) -> Path:
@@ -65,6 +90,17 @@ def _threads(value: str) -> int:
     if not value.strip().isdigit() or not 1 <= int(value) <= 256:
         raise InvalidInputError(
             f"ETHOS_THREADS: {value[:10]!r} is not a whole number from 1 to 256"
+        )
+    return int(value)
+
+
+def _size(variable: str) -> int | None:
+    value = os.environ.get(variable, "").strip()
+    if not value:
+        return None
+    if not value.isdigit() or not 1 <= int(value) <= _MAX_LIMIT:
+        raise InvalidInputError(
+            f"{variable}: {value[:20]!r} is not a size in bytes from 1 to {_MAX_LIMIT}"
         )
     return int(value)
 
