@@ -104,6 +104,14 @@ def test_kb_validate_passes_on_the_shipped_content(cli: Invoke) -> None:
             ),
             "nist-ai-rmf:MAP-9.9",
         ),
+        # the legal-finding policy points an incomplete classification at no node
+        (
+            "catalogues",
+            lambda text: text.replace(
+                "kr-ai-basic-act: kr-ai-basic-act:art-33", "kr-ai-basic-act: kr-ai-basic-act:art-99"
+            ),
+            "kr-ai-basic-act:art-99",
+        ),
         # a classification rule reads a fact that does not exist
         (
             "classification",

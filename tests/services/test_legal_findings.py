@@ -198,3 +198,69 @@ def test_classification_as_of_a_date_before_and_after_application(lctx: ServiceC
     after = regulation.classify_project(lctx, pid, as_of=date(2025, 2, 2)).to_json()
     art4_after = next(o for o in after["eu_ai_act"]["obligations"] if o["ref"] == "Art. 4")
     assert art4_after["in_force"] is True and art4_after["applies_from"] == "2025-02-02"
+
+
+def gaps(ctx: ServiceContext, pid: int) -> dict[str, Finding]:
+    _, found = findings.list_findings(ctx, pid)
+    return {
+        f.clause_id: f for f in found if f.source is FindingSource.CLASSIFICATION and f.clause_id
+    }
+
+
+def test_an_undetermined_tier_is_a_p2_finding_until_the_facts_are_recorded(
+    lctx: ServiceContext,
+) -> None:
+    pid = project_with_profile(lctx, fair=2, safe=2)
+    partial = {k: v for k, v in RECRUITMENT.items() if k != "use_domains"}
+    regulation.set_facts(lctx, pid, partial)
+    verdict = regulation.classify_project(lctx, pid).to_json()["eu_ai_act"]
+    assert verdict["tier"] == "undetermined"
+    assert "facts.use_domains" in {m["fact"] for m in verdict["missing_facts"]}
+    first = findings.derive_findings(lctx, pid)
+    found = gaps(lctx, pid)
+    assert set(found) == {"eu-ai-act:art-6"}  # Korea's Act does not apply (EU market only)
+    gap = found["eu-ai-act:art-6"]
+    assert gap.id in first.added and gap.status is FindingStatus.OPEN
+    assert gap.category.value == "legal"
+    # severity 3 x likelihood 4 in the shipped policy: P2 in the shipped matrix
+    assert (gap.severity, gap.likelihood, gap.priority.value) == (3, 4, "P2")
+    assert "use_domains" in gap.description_en and "use_domains" in gap.description_ko
+    assert gap.title_ko.startswith("법적 분류 미완료")
+    assert findings.derive_findings(lctx, pid).added == []  # idempotent
+
+    # the facts recorded: the tier is known and the finding withdrawn, with a reason
+    regulation.set_facts(lctx, pid, RECRUITMENT)
+    done = findings.derive_findings(lctx, pid)
+    assert gap.id in done.withdrawn
+    assert gaps(lctx, pid)["eu-ai-act:art-6"].status is FindingStatus.WITHDRAWN
+    withdrawn = [
+        json.loads(e.payload)
+        for e in audit.audit_log(lctx)
+        if e.action == "finding.withdrawn" and json.loads(e.payload)["finding_id"] == gap.id
+    ]
+    assert withdrawn and "recorded" in withdrawn[-1]["reason"]
+
+    # cleared again: the same finding comes back rather than a second one
+    regulation.set_facts(lctx, pid, partial)
+    again = findings.derive_findings(lctx, pid)
+    assert again.reinstated == [gap.id] or gap.id in again.reinstated
+    assert len(gaps(lctx, pid)) == 1
+
+
+def test_unknown_high_impact_under_korean_law_points_at_art_33(lctx: ServiceContext) -> None:
+    pid = project_with_profile(lctx, fair=2, safe=2)
+    facts = {k: v for k, v in RECRUITMENT.items() if k != "significant_impact"}
+    regulation.set_facts(lctx, pid, {**facts, "markets": ["kr"]})
+    verdict = regulation.classify_project(lctx, pid).to_json()["kr_ai_basic_act"]
+    assert verdict["high_impact"] is None
+    findings.derive_findings(lctx, pid)
+    found = gaps(lctx, pid)
+    assert set(found) == {"kr-ai-basic-act:art-33"}
+    assert "significant_impact" in found["kr-ai-basic-act:art-33"].description_en
+
+
+def test_complete_facts_raise_no_classification_finding(lctx: ServiceContext) -> None:
+    pid = project_with_profile(lctx, fair=2, safe=2)
+    regulation.set_facts(lctx, pid, {**RECRUITMENT, "markets": ["eu", "kr"]})
+    findings.derive_findings(lctx, pid)
+    assert gaps(lctx, pid) == {}

@@ -58,6 +58,7 @@ class FindingSource(StrEnum):
     DERIVED = "derived"
     MANUAL = "manual"
     OBLIGATION = "obligation"  # a legal duty from the project's classification
+    CLASSIFICATION = "classification"  # the classification waits on facts that would change it
 
 
 class EvidenceType(StrEnum):

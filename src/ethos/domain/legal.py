@@ -20,15 +20,18 @@ from ethos.domain.frameworks import Node
 
 __all__ = [
     "LEGAL_POLICY_SCHEMA",
+    "IncompleteClassification",
     "LegalDuty",
     "LegalFindingPolicy",
     "LegalFindingText",
+    "incomplete_classifications",
     "legal_duties",
 ]
 
 LEGAL_POLICY_SCHEMA = "ethos.legal-findings/1"
 Level = Annotated[int, Field(ge=1, le=5)]
 TEMPLATE_FIELDS = ("ref", "title", "roles", "applies_from", "framework")
+INCOMPLETE_FIELDS = ("ref", "framework", "facts", "count")
 
 
 class _Policy(BaseModel):
@@ -39,17 +42,38 @@ class _Template(_Policy):
     en: Annotated[str, Field(min_length=1)]
     ko: Annotated[str, Field(min_length=1)]
 
+    @classmethod
+    def fields(cls) -> tuple[str, ...]:
+        return TEMPLATE_FIELDS
+
     @model_validator(mode="after")
     def _known_fields(self) -> _Template:
+        known = self.fields()
         for text in (self.en, self.ko):
             try:
-                text.format_map(dict.fromkeys(TEMPLATE_FIELDS, ""))
+                text.format_map(dict.fromkeys(known, ""))
             except (KeyError, IndexError, ValueError) as exc:
                 raise ValueError(
-                    f"template {text!r} uses an unknown field {exc}; "
-                    f"known: {', '.join(TEMPLATE_FIELDS)}"
+                    f"template {text!r} uses an unknown field {exc}; known: {', '.join(known)}"
                 ) from None
         return self
+
+
+class _IncompleteTemplate(_Template):
+    @classmethod
+    def fields(cls) -> tuple[str, ...]:
+        return INCOMPLETE_FIELDS
+
+
+class _Incomplete(_Policy):
+    """The finding raised while a law's classification cannot be completed for want of facts:
+    where it points (the article that decides the classification), how severe and pressing."""
+
+    clause: dict[str, Annotated[str, Field(min_length=1)]]
+    severity: Level
+    likelihood: Level
+    title: _IncompleteTemplate
+    description: _IncompleteTemplate
 
 
 class _Timing(_Policy):
@@ -69,6 +93,7 @@ class LegalFindingPolicy(_Policy):
     title: _Template
     description: _Template
     pending_description: _Template
+    incomplete: _Incomplete
 
     @model_validator(mode="after")
     def _default_severity(self) -> LegalFindingPolicy:
@@ -177,3 +202,65 @@ def legal_duties(classification: Classification, nodes: NodeSource) -> list[Lega
         )
     duties.sort(key=lambda d: (d.applies_from or date.max, d.node_id))
     return duties
+
+
+@dataclass(frozen=True, slots=True)
+class IncompleteClassification:
+    """A law whose classification of the project waits on facts that would change it."""
+
+    framework: str
+    clause_id: str
+    facts: tuple[str, ...]
+
+    def text(self, policy: LegalFindingPolicy, nodes: NodeSource) -> LegalFindingText:
+        node = nodes.node(self.clause_id)
+        template = policy.incomplete
+        facts = ", ".join(f.removeprefix("facts.") for f in self.facts)
+        values: Mapping[str, Any] = {
+            "ref": node.ref,
+            "framework": self.framework,
+            "facts": facts,
+            "count": len(self.facts),
+        }
+        return LegalFindingText(
+            title_en=template.title.en.format_map(values),
+            title_ko=template.title.ko.format_map(values),
+            description_en=template.description.en.format_map(values),
+            description_ko=template.description.ko.format_map(values),
+        )
+
+
+def _matters(entry: Mapping[str, Any], headline: Mapping[str, Any]) -> bool:
+    """Whether knowing the fact could settle the verdict's headline: it decides scope, or one
+    of its answers moves the tier (EU) or high impact (Korea)."""
+    if entry.get("note") == "decides scope":
+        return True
+    return any(
+        key in answer and answer[key] != value
+        for answer in entry.get("answers", [])
+        for key, value in headline.items()
+    )
+
+
+def incomplete_classifications(
+    classification: Classification, policy: LegalFindingPolicy
+) -> list[IncompleteClassification]:
+    """The laws (with a clause in the policy) whose verdict is not settled: scope unknown, the
+    EU tier ``undetermined`` or Korea's high impact unknown. Duties that only an unknown fact
+    would add (a compute threshold, say) leave the verdict settled; ``classify`` lists them."""
+    found = []
+    for verdict in (classification.eu_ai_act, classification.kr_ai_basic_act):
+        clause = policy.incomplete.clause.get(verdict.framework)
+        if clause is None or verdict.applies is False:
+            continue
+        headline: dict[str, Any] = {
+            key: verdict.summary[key] for key in ("tier", "high_impact") if key in verdict.summary
+        }
+        settled = verdict.applies is True and all(
+            value not in (None, "undetermined") for value in headline.values()
+        )
+        if settled:
+            continue
+        facts = sorted({m["fact"] for m in verdict.missing_facts if _matters(m, headline)})
+        found.append(IncompleteClassification(verdict.framework, clause, tuple(facts)))
+    return found

@@ -12,9 +12,13 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+import yaml
+from pydantic import ValidationError
+
 from ethos.domain.classification import RuleSet
 from ethos.domain.crosswalk import Crosswalk
 from ethos.domain.errors import ContentError
+from ethos.domain.legal import LegalFindingPolicy
 from ethos.knowledge import catalogues as catalogue_loader
 from ethos.knowledge.crosswalks import check_crosswalk
 from ethos.knowledge.frameworks import (
@@ -154,6 +158,7 @@ def validate_content(roots: ContentRoots) -> list[str]:
                 problems.append(
                     f"{roots.catalogues}: {kind} {entry.id!r}: no framework node {node!r}"
                 )
+    problems += _check_legal_policy(roots.catalogues / "legal-findings.yaml", frameworks)
     try:
         path = _crosswalk_file(roots)
         check_crosswalk(
@@ -165,4 +170,25 @@ def validate_content(roots: ContentRoots) -> list[str]:
         )
     except ContentError as exc:
         problems += exc.message.splitlines()
+    return problems
+
+
+def _check_legal_policy(path: Path, frameworks: KnowledgeBase) -> list[str]:
+    """The legal-finding policy parses, and the clauses it points at exist."""
+    if not path.exists():
+        return []
+    try:
+        policy = LegalFindingPolicy.model_validate(yaml.safe_load(path.read_text("utf-8")))
+    except (yaml.YAMLError, ValidationError) as exc:
+        return [f"{path}: {line}" for line in str(exc).splitlines() if line.strip()]
+    problems = []
+    for framework, clause in sorted(policy.incomplete.clause.items()):
+        if framework not in RULE_SETS:
+            problems.append(
+                f"{path}: incomplete.clause: {framework!r} is not one of {', '.join(RULE_SETS)}"
+            )
+        elif dangling_clauses(frameworks, [clause]) or not clause.startswith(f"{framework}:"):
+            problems.append(
+                f"{path}: incomplete.clause.{framework}: no node {clause!r} in {framework}"
+            )
     return problems

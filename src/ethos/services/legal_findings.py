@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from ethos.domain.catalogue import FindingCategory
 from ethos.domain.classification import Classification
 from ethos.domain.facts import fact_mapping
 from ethos.domain.findings import Finding, FindingSource, FindingStatus
-from ethos.domain.legal import LegalDuty
+from ethos.domain.legal import (
+    IncompleteClassification,
+    LegalDuty,
+    incomplete_classifications,
+    legal_duties,
+)
 from ethos.domain.projects import Project
 from ethos.services.context import ServiceContext
 from ethos.services.finding_events import record_finding_event as _record
-from ethos.services.regulation import legal_duties_of, project_classification, project_facts
+from ethos.services.regulation import project_classification, project_facts
 from ethos.store.unit_of_work import UnitOfWork
 
 __all__ = ["LegalSync", "classification_facts", "sync_legal_findings"]
@@ -73,52 +81,121 @@ def _new(ctx: ServiceContext, project: Project, duty: LegalDuty, now: datetime) 
     )
 
 
-def sync_legal_findings(
-    ctx: ServiceContext, uow: UnitOfWork, project: Project, now: datetime
-) -> LegalSync:
-    """Add, reinstate or withdraw obligation findings to match the current classification."""
-    sync = LegalSync()
-    duties = legal_duties_of(ctx, uow, project.id, now.date())
-    if duties is None:
-        sync.facts_recorded = False
-        duties = []
-    wanted = {d.node_id: d for d in duties}
+@dataclass(frozen=True, slots=True)
+class _Wanted:
+    """A finding the classification calls for: how to make it, what its events record."""
+
+    make: Callable[[], Finding]
+    payload: dict[str, Any]
+
+
+def _reconcile(
+    ctx: ServiceContext,
+    uow: UnitOfWork,
+    project: Project,
+    source: FindingSource,
+    wanted: dict[str, _Wanted],
+    withdraw_reason: str,
+    sync: LegalSync,
+) -> None:
+    """Make the project's findings of ``source`` (one per clause) match ``wanted``: add the
+    new, reinstate the withdrawn, withdraw the open or resolved ones no longer wanted."""
     existing = {
         f.clause_id: f
         for f in uow.findings.of_project(project.id)
-        if f.source is FindingSource.OBLIGATION and f.clause_id
+        if f.source is source and f.clause_id
     }
-    for node_id, duty in wanted.items():
-        found = existing.get(node_id)
+    for clause_id, want in wanted.items():
+        found = existing.get(clause_id)
         if found is None:
-            added = uow.findings.add(_new(ctx, project, duty, now))
+            added = uow.findings.add(want.make())
             _record(
                 ctx,
                 uow,
                 added,
                 "derived",
-                clause_id=node_id,
-                roles=list(duty.roles),
-                applies_from=duty.applies_from.isoformat() if duty.applies_from else None,
+                clause_id=clause_id,
+                **want.payload,
                 priority=added.priority.value,
             )
             sync.added.append(added.id)
         elif found.status is FindingStatus.WITHDRAWN:
             uow.findings.update(found.id, status=FindingStatus.OPEN)
-            _record(ctx, uow, found, "reinstated", clause_id=node_id)
+            _record(ctx, uow, found, "reinstated", clause_id=clause_id)
             sync.reinstated.append(found.id)
         else:
             sync.unchanged.append(found.id)
-    for node_id, found in existing.items():
-        if node_id not in wanted and found.status in (FindingStatus.OPEN, FindingStatus.RESOLVED):
+    for clause_id, found in existing.items():
+        if clause_id not in wanted and found.status in (
+            FindingStatus.OPEN,
+            FindingStatus.RESOLVED,
+        ):
             uow.findings.update(found.id, status=FindingStatus.WITHDRAWN)
-            _record(
-                ctx,
-                uow,
-                found,
-                "withdrawn",
-                clause_id=node_id,
-                reason="the project's classification no longer brings this duty",
-            )
+            _record(ctx, uow, found, "withdrawn", clause_id=clause_id, reason=withdraw_reason)
             sync.withdrawn.append(found.id)
+
+
+def sync_legal_findings(
+    ctx: ServiceContext, uow: UnitOfWork, project: Project, now: datetime
+) -> LegalSync:
+    """Add, reinstate or withdraw legal findings to match the current classification: one per
+    duty it brings, and one per law whose classification waits on facts that would change
+    it (withdrawn once they are recorded)."""
+    sync = LegalSync()
+    facts = project_facts(uow, project.id)
+    duties: list[LegalDuty] = []
+    gaps: list[IncompleteClassification] = []
+    if facts is None:
+        sync.facts_recorded = False
+    else:
+        verdict = project_classification(ctx, facts, now.date())
+        duties = legal_duties(verdict, ctx.legal().frameworks)
+        gaps = incomplete_classifications(verdict, ctx.legal_policy())
+    obligations = {
+        duty.node_id: _Wanted(
+            partial(_new, ctx, project, duty, now),
+            {
+                "roles": list(duty.roles),
+                "applies_from": duty.applies_from.isoformat() if duty.applies_from else None,
+            },
+        )
+        for duty in duties
+    }
+    reason = "the project's classification no longer brings this duty"
+    _reconcile(ctx, uow, project, FindingSource.OBLIGATION, obligations, reason, sync)
+    incomplete = {
+        gap.clause_id: _Wanted(
+            partial(_incomplete_finding, ctx, project, gap, now),
+            {"missing_facts": list(gap.facts)},
+        )
+        for gap in gaps
+    }
+    reason = "the facts the classification needed are recorded"
+    _reconcile(ctx, uow, project, FindingSource.CLASSIFICATION, incomplete, reason, sync)
     return sync
+
+
+def _incomplete_finding(
+    ctx: ServiceContext, project: Project, gap: IncompleteClassification, now: datetime
+) -> Finding:
+    policy = ctx.legal_policy()
+    text = gap.text(policy, ctx.legal().frameworks)
+    severity, likelihood = policy.incomplete.severity, policy.incomplete.likelihood
+    return Finding(
+        id=0,
+        project_id=project.id,
+        source=FindingSource.CLASSIFICATION,
+        catalogue_id=None,
+        clause_id=gap.clause_id,
+        category=FindingCategory.LEGAL,
+        title_en=text.title_en,
+        title_ko=text.title_ko,
+        description_en=text.description_en,
+        description_ko=text.description_ko,
+        severity=severity,
+        likelihood=likelihood,
+        priority=ctx.catalogues().priority.priority(severity, likelihood),
+        status=FindingStatus.OPEN,
+        created_at=now,
+        due_date=None,
+    )

@@ -16,7 +16,6 @@ from ethos.domain.crosswalk import CrosswalkLink, via_practices
 from ethos.domain.errors import InvalidInputError, NotFoundError
 from ethos.domain.facts import FACTS_SCHEMA, Facts
 from ethos.domain.frameworks import Node
-from ethos.domain.legal import LegalDuty, legal_duties
 from ethos.knowledge.content import LegalKnowledge, validate_content
 from ethos.services.context import ServiceContext, resolve_project
 from ethos.store.facts_repository import StoredFacts
@@ -29,7 +28,6 @@ __all__ = [
     "crosswalk",
     "facts_history",
     "get_facts",
-    "legal_duties_of",
     "node_detail",
     "parse_facts",
     "project_classification",
@@ -182,17 +180,6 @@ def classify_project(
 def project_classification(ctx: ServiceContext, facts: Facts, as_of: date) -> Classification:
     """Classify already-validated facts with the content in use."""
     return _classify(ctx.legal(), facts, as_of)
-
-
-def legal_duties_of(
-    ctx: ServiceContext, uow: UnitOfWork, project_id: int, as_of: date
-) -> list[LegalDuty] | None:
-    """The duties the project's classification brings, or ``None`` without facts."""
-    facts = project_facts(uow, project_id)
-    if facts is None:
-        return None
-    legal = ctx.legal()
-    return legal_duties(_classify(legal, facts, as_of), legal.frameworks)
 
 
 @dataclass(frozen=True, slots=True)

@@ -40,6 +40,7 @@ _TERMS = {
     "derived": N_("Derived"),
     "manual": N_("Manual"),
     "obligation": N_("Legal obligation"),
+    "classification": N_("Classification incomplete"),
     # finding categories
     "data_copyright": N_("Data: copyright"),
     "data_sensitive": N_("Data: sensitive content"),
