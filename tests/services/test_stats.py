@@ -44,8 +44,9 @@ def seed(ctx: ServiceContext, clock: Clock, rng: random.Random) -> dict[str, Any
         year = 2025 if index < 3 else 2026
         clock.now = datetime(year, 1 + index, 10, 9, tzinfo=UTC)
         kind = ["product_development", "applied_research", "basic_research"][index % 3]
-        pid = project_with_profile(ctx, fair=1 + index % 4, safe=2, kind=kind)
-        ledger["projects"].append({"id": pid, "year": year, "type": kind})
+        fair = 1 + index % 4
+        pid = project_with_profile(ctx, fair=fair, safe=2, kind=kind)
+        ledger["projects"].append({"id": pid, "year": year, "type": kind, "fair": fair})
         for _ in range(rng.randint(2, 6)):
             sev, lik = rng.randint(1, 5), rng.randint(1, 5)
             category = rng.choice(categories)
@@ -139,6 +140,16 @@ def test_stats_match_an_independent_count(seeded: tuple[ServiceContext, dict[str
     for dimension in got["profiles"].values():
         counted = sum(b["count"] for b in dimension["histogram"].values())
         assert counted == dimension["projects"] == len(projects_2026)
+    # items, from what project_with_profile answers: every member gives fair-a the project's
+    # "fair" score and safe-a 2; only the business member answers safe-b, with 1
+    items = got["items"]
+    ledger_2026 = [p for p in ledger["projects"] if p["year"] == 2026]
+    by_fair = {str(n): sorted(p["id"] for p in ledger_2026 if p["fair"] == n) for n in range(1, 6)}
+    assert {n: b["ids"] for n, b in items["fair-a"]["histogram"].items()} == by_fair
+    assert items["fair-a"]["mean"] == round(statistics.fmean(p["fair"] for p in ledger_2026), 2)
+    assert items["safe-a"]["histogram"]["2"]["ids"] == projects_2026
+    assert items["safe-b"]["mean"] == 1.0
+    assert items["safe-b"]["histogram"]["1"]["ids"] == projects_2026
 
 
 def test_change_against_the_previous_year(seeded: tuple[ServiceContext, dict[str, Any]]) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import statistics
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
 from typing import Any
@@ -63,6 +63,7 @@ class YearData:
     first_cards: Mapping[int, datetime]
     dimension_means: Mapping[int, Mapping[str, float]]  # stage-1 profile per project
     due: Sequence[int]  # projects due for re-assessment now
+    item_scores: Mapping[int, Mapping[str, float]] = field(default_factory=dict)
 
 
 @cache
@@ -168,24 +169,35 @@ def _change(now: Any, before: Any) -> Any:
     return None
 
 
+def _distribution(
+    closed: Sequence[int], scores: Mapping[int, Mapping[str, float]]
+) -> dict[str, Any]:
+    """Per key (a dimension or an item): how many of the ``closed`` projects have a score,
+    their mean, and the projects by score rounded half up to 1-5."""
+    bins: dict[str, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
+    values: dict[str, list[float]] = defaultdict(list)
+    for pid in closed:
+        for key, value in scores.get(pid, {}).items():
+            bins[key][min(5, max(1, int(value + 0.5)))].append(pid)
+            values[key].append(value)
+    return {
+        key: {
+            "projects": len(values[key]),
+            "mean": round(statistics.fmean(values[key]), 2),
+            "histogram": {str(score): _count(bins[key].get(score, [])) for score in range(1, 6)},
+        }
+        for key in sorted(values)
+    }
+
+
 def _profiles(data: YearData, year: int) -> dict[str, Any]:
     closed = [p.id for p in data.projects if _within(p.stage1_closed_at, year)]
-    bins: dict[str, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
-    means: dict[str, list[float]] = defaultdict(list)
-    for pid in closed:
-        for dimension, mean in data.dimension_means.get(pid, {}).items():
-            bins[dimension][min(5, max(1, int(mean + 0.5)))].append(pid)
-            means[dimension].append(mean)
-    return {
-        dimension: {
-            "projects": len(means[dimension]),
-            "mean": round(statistics.fmean(means[dimension]), 2),
-            "histogram": {
-                str(score): _count(bins[dimension].get(score, [])) for score in range(1, 6)
-            },
-        }
-        for dimension in sorted(means)
-    }
+    return _distribution(closed, data.dimension_means)
+
+
+def _items(data: YearData, year: int) -> dict[str, Any]:
+    closed = [p.id for p in data.projects if _within(p.stage1_closed_at, year)]
+    return _distribution(closed, data.item_scores)
 
 
 def compute_stats(data: YearData, year: int, *, as_of: datetime) -> dict[str, Any]:
@@ -203,6 +215,7 @@ def compute_stats(data: YearData, year: int, *, as_of: datetime) -> dict[str, An
         },
         "reassessment_due": _count(data.due),
         "profiles": _profiles(data, year),
+        "items": _items(data, year),
         "previous_year": {"year": year - 1, **previous},
         "change": _change(current, previous),
     }

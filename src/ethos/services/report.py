@@ -195,8 +195,11 @@ def _checks(records: Records, year: int) -> list[dict[str, Any]]:
     ]
 
 
-def _profile_items(ctx: ServiceContext, records: Records, year: int, lang: str) -> list[Any]:
-    """Questionnaire items with the projects that closed stage 1 in ``year``."""
+def _profile_items(
+    ctx: ServiceContext, records: Records, year: int, lang: str, scores: dict[str, Any]
+) -> list[Any]:
+    """Questionnaire items with how the projects that closed stage 1 in ``year`` scored them
+    (``scores``: the statistics' ``items``, per item id)."""
     start, end = year_bounds(year)
     closed = [
         p
@@ -207,16 +210,24 @@ def _profile_items(ctx: ServiceContext, records: Records, year: int, lang: str) 
         return []
     questionnaire = ctx.questionnaires.latest()
     titles = {d.id: _text(d.title, lang) for d in questionnaire.dimensions}
-    return [
-        {
-            "id": item.id,
-            "anchor": f"item-{item.id}",
-            "dimension": titles.get(item.dimension, item.dimension),
-            "text": _text(item.text, lang),
-            "projects": len(closed),
-        }
-        for item in questionnaire.items
-    ]
+    empty: dict[str, Any] = {"projects": 0, "mean": None, "histogram": {}}
+    rows = []
+    for item in questionnaire.items:
+        scored = scores.get(item.id, empty)
+        rows.append(
+            {
+                "id": item.id,
+                "anchor": f"item-{item.id}",
+                "dimension": titles.get(item.dimension, item.dimension),
+                "text": _text(item.text, lang),
+                "projects": scored["projects"],
+                "mean": scored["mean"],
+                "histogram": [
+                    scored["histogram"].get(str(n), {"count": 0})["count"] for n in range(1, 6)
+                ],
+            }
+        )
+    return rows
 
 
 def _rows_by(findings: Iterable[Any], key: Any) -> dict[str, list[int]]:
@@ -227,7 +238,9 @@ def _rows_by(findings: Iterable[Any], key: Any) -> dict[str, list[int]]:
     return grouped
 
 
-def _results(ctx: ServiceContext, records: Records, year: int, lang: str) -> dict[str, Any]:
+def _results(
+    ctx: ServiceContext, records: Records, year: int, lang: str, item_scores: dict[str, Any]
+) -> dict[str, Any]:
     found = _in_year(records, year)
     cats = ctx.catalogues()
     risks = {r.id: r for r in cats.risks.entries}
@@ -277,7 +290,7 @@ def _results(ctx: ServiceContext, records: Records, year: int, lang: str) -> dic
     questionnaire = ctx.questionnaires.latest()
     return {
         "dimension_titles": {d.id: _text(d.title, lang) for d in questionnaire.dimensions},
-        "profile_items": _profile_items(ctx, records, year, lang),
+        "profile_items": _profile_items(ctx, records, year, lang, item_scores),
         "risks": risk_rows,
         "legal": legal_rows,
         "mitigations": mitigation_rows,
@@ -357,7 +370,7 @@ def build_report(
     check_year(year, ctx.clock())
     records = load_records(ctx)
     stats = year_stats(ctx, year, records)
-    results = _results(ctx, records, year, lang)
+    results = _results(ctx, records, year, lang, stats["items"])
     office_data = _office(ctx, year, lang)
     appearances: dict[str, list[str]] = defaultdict(list)
     for item in results["profile_items"]:

@@ -48,6 +48,7 @@ def load_records(ctx: ServiceContext) -> Records:
         consensus = repo.consensus()
         checks = repo.check_records()
     means: dict[int, dict[str, float]] = {}
+    items: dict[int, dict[str, float]] = {}
     for project in projects:
         if project.stage1_closed_at is None:
             continue
@@ -59,7 +60,12 @@ def load_records(ctx: ServiceContext) -> Records:
         means[project.id] = {
             dim: stats.mean for dim, stats in profile.dimensions.items() if stats.mean is not None
         }
-    data = YearData(projects, findings, first_cards, means, due)
+        items[project.id] = {
+            item_id: score
+            for item_id, item in profile.items.items()
+            if (score := item.score) is not None
+        }
+    data = YearData(projects, findings, first_cards, means, due, items)
     return Records(data, checks, {p.id: p.name for p in projects})
 
 
