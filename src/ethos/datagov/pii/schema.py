@@ -17,6 +17,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from ..config_errors import locate
 from .errors import RecognizerConfigError
 from .validators import VALIDATORS, Validator
 
@@ -142,21 +143,6 @@ def _fail(source: str, where: str, field: str, reason: str) -> RecognizerConfigE
     return RecognizerConfigError(f"{source}: {where}: field '{field}': {reason}")
 
 
-def _where(raw: Any, loc: tuple[int | str, ...]) -> tuple[str, str]:
-    """Name the recognizer and the field of a pydantic error location."""
-    if len(loc) >= 2 and loc[0] == "recognizers" and isinstance(loc[1], int):
-        index = loc[1]
-        name = f"#{index}"
-        items = raw.get("recognizers") if isinstance(raw, Mapping) else None
-        if isinstance(items, list) and index < len(items) and isinstance(items[index], Mapping):
-            type_name = items[index].get("type")
-            if isinstance(type_name, str):
-                name = f"{type_name} (#{index})"
-        field = ".".join(str(part) for part in loc[2:]) or "(entry)"
-        return f"recognizer {name}", field
-    return "file", ".".join(str(part) for part in loc) or "(root)"
-
-
 def _expand(regex: str, fragments: Mapping[str, str], depth: int = 0) -> str:
     if depth > 5:
         raise KeyError("fragments nest too deeply")
@@ -251,7 +237,10 @@ def _build(raw: Any, source: str) -> RecognizerSet:
         spec = RecognizersFile.model_validate(raw)
     except ValidationError as exc:
         error = exc.errors(include_input=False, include_url=False)[0]
-        where, field = _where(raw, tuple(error["loc"]))
+        loc = tuple(error["loc"])
+        where, field = locate(
+            raw, loc, section="recognizers", noun="recognizer", key="type", quote=False
+        )
         raise _fail(source, where, field, error["msg"]) from None
     seen: set[str] = set()
     for index, recognizer in enumerate(spec.recognizers):

@@ -27,6 +27,7 @@ from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from ..config_errors import locate
 from .errors import ToxicityConfigError
 from .normalize import NormalizedText, normalize, tokens
 from .yamlfile import read_yaml
@@ -199,20 +200,6 @@ def _fail(source: str, where: str, field: str, reason: str) -> ToxicityConfigErr
     return ToxicityConfigError(f"{source}: {where}: field '{field}': {reason}")
 
 
-def _where(raw: Any, loc: tuple[int | str, ...]) -> tuple[str, str]:
-    if len(loc) >= 2 and loc[0] == "groups" and isinstance(loc[1], int):
-        index = loc[1]
-        name = f"#{index}"
-        items = raw.get("groups") if isinstance(raw, Mapping) else None
-        if isinstance(items, list) and index < len(items) and isinstance(items[index], Mapping):
-            group_id = items[index].get("id")
-            if isinstance(group_id, str):
-                name = f"'{group_id}' (#{index})"
-        field = ".".join(str(part) for part in loc[2:]) or "(entry)"
-        return f"group {name}", field
-    return "file", ".".join(str(part) for part in loc) or "(root)"
-
-
 def _check_korean(term: str) -> bool:
     return bool(term) and normalize(term).hangul == term
 
@@ -228,7 +215,9 @@ def build_lexicon(raw: Any, source: str) -> Lexicon:
         spec = LexiconFile.model_validate(raw)
     except ValidationError as exc:
         error = exc.errors(include_input=False, include_url=False)[0]
-        where, field = _where(raw, tuple(error["loc"]))
+        where, field = locate(
+            raw, tuple(error["loc"]), section="groups", noun="group", key="id", quote=True
+        )
         raise _fail(source, where, field, error["msg"]) from None
     seen: set[str] = set()
     groups: list[CompiledGroup] = []
