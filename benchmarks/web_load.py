@@ -7,7 +7,15 @@ page and the profile API (as a task-force member), then prints p50 and p95 per e
 The admin and the member sign in once; every client uses those two sessions and requests
 each endpoint once before the clock starts, so the figures are of the three endpoints alone,
 not of 40 password checks (argon2, slow by design, and throttled per address) or of each
-worker's first read of the content files.
+worker's first read of the content files. Every project is described and has an issued card
+(a tenth of them with a changed model version, so due for re-assessment), so the dashboard's
+re-assessment check has 1,000 descriptions to look at.
+
+The pages are served from read models kept per state of the database (see docs/web.md),
+so the timed requests, with no change in between, are served from them. After the timed
+run, the script therefore also measures, one request at a time, the first request to each
+endpoint after a change (the member records an answer through the API, which moves every
+key): what a request costs when it has to compute afresh.
 
     .venv/bin/python benchmarks/web_load.py [--projects 1000] [--clients 20] [--rounds 15]
         [--workers 2] [--data DIR] [--json FILE]
@@ -41,7 +49,7 @@ import httpx2 as httpx
 from argon2 import profiles
 
 from ethos.domain.projects import Role
-from ethos.services import accounts, projects, stage1
+from ethos.services import accounts, cards, projects, stage1
 from ethos.services.context import ServiceContext
 from ethos.store.unit_of_work import Store
 
@@ -84,6 +92,46 @@ def seed(url: str, n_projects: int) -> dict[str, Any]:
     return {"project": first, "answers": answers, "token": token}
 
 
+def issue_cards(url: str, first: int, n_projects: int) -> int:
+    """Describe every project (a model and two datasets) and record an issued card for
+    each, then change the model version of every tenth: the dashboard's re-assessment
+    check then reads and checks 1,000 descriptions, 100 of them due."""
+    store = Store.open(url)
+    ctx = ServiceContext(store=store, actor="benchmark")
+    folder = Path(tempfile.mkdtemp(prefix="ethos-bench-cards-"))
+    with store.unit_of_work() as uow:
+        head = uow.audit.last()
+    for n in range(n_projects):
+        description: dict[str, Any] = {
+            "intended_use": f"Benchmark project {n}",
+            "end_users": ["analysts"],
+            "model": {"name": f"model-{n}", "version": "1.0"},
+            "training_data": [
+                {"name": f"corpus-{n}", "version": "2026-01"},
+                {"name": "shared-reference", "version": "3"},
+            ],
+            "limitations": ["synthetic benchmark data"],
+        }
+        file = folder / "description.json"
+        file.write_text(json.dumps(description), encoding="utf-8")
+        project = first + n
+        cards.describe_project(ctx, project, file=file)
+        card = {  # what record_issue reads of a card (building one verifies the whole chain)
+            "project": {"id": project},
+            "lang": "en",
+            "description": description,
+            "audit": {"head": head.hash if head else "", "events": head.seq if head else 0},
+        }
+        cards.record_issue(ctx, card, rendered=json.dumps(card).encode(), fmt="json")
+        if n % 10 == 0:
+            description["model"]["version"] = "1.1"
+            file.write_text(json.dumps(description), encoding="utf-8")
+            cards.describe_project(ctx, project, file=file)
+    store.dispose()
+    print(f"described {n_projects} projects and issued a card for each")
+    return n_projects
+
+
 def server_cpu_seconds(pid: int) -> float:
     """User + system CPU seconds of a process and its children (Linux ``/proc``)."""
     tick = os.sysconf("SC_CLK_TCK")
@@ -108,11 +156,17 @@ def prepare(folder: Path, n_projects: int) -> dict[str, Any]:
         seeded: dict[str, Any] = json.loads(marker.read_text(encoding="utf-8"))
         if seeded.get("projects") == n_projects:
             print(f"reusing the database seeded earlier in {folder}")
+            if "cards" not in seeded:  # seeded by an earlier version of this script
+                url = f"sqlite:///{folder / 'ethos.sqlite3'}"
+                seeded["cards"] = issue_cards(url, seeded["project"], n_projects)
+                marker.write_text(json.dumps(seeded), encoding="utf-8")
             return seeded
         raise SystemExit(f"{folder} holds a database of {seeded.get('projects')} projects")
     folder.mkdir(parents=True, exist_ok=True)
-    seeded = seed(f"sqlite:///{folder / 'ethos.sqlite3'}", n_projects)
+    url = f"sqlite:///{folder / 'ethos.sqlite3'}"
+    seeded = seed(url, n_projects)
     seeded["projects"] = n_projects
+    seeded["cards"] = issue_cards(url, seeded["project"], n_projects)
     marker.write_text(json.dumps(seeded), encoding="utf-8")
     return seeded
 
@@ -133,6 +187,38 @@ def signed_in(base: str, username: str) -> httpx.Client:
     )
     assert response.status_code == 303, f"sign-in of {username}: {response.status_code}"
     return client
+
+
+def first_after_change(
+    base: str,
+    endpoints: dict[str, str],
+    sessions: tuple[httpx.Client, httpx.Client, str],
+    project: int,
+    times: int = 6,
+) -> dict[str, list[float]]:
+    """Latency of each endpoint's first request after a change, one request at a time.
+
+    The member records an answer (alternating its score) through the API before each round;
+    that appends audit events, so every kept read model is out of date. With several workers
+    a round's requests may land on a worker that has not seen the change either way: each
+    computes afresh on its first request after a change.
+    """
+    office, member, token = sessions
+    api = httpx.Client(base_url=base, timeout=30, headers={"Authorization": f"Bearer {token}"})
+    questionnaire = api.get("/api/v1/questionnaires/ethos-stage1").json()
+    item = next(i["id"] for i in questionnaire["items"] if "ethics" in i["roles"])
+    found: dict[str, list[float]] = {name: [] for name in endpoints}
+    for n in range(times):
+        answer = {"answers": {item: 2 + n % 2}}
+        changed = api.post(f"/api/v1/projects/{project}/answers", json=answer)
+        assert changed.status_code == 200, f"recording an answer: {changed.status_code}"
+        for client, (name, path) in zip((office, member, api), endpoints.items(), strict=True):
+            start = time.perf_counter()
+            response = client.get(path)
+            found[name].append((time.perf_counter() - start) * 1000)
+            assert response.status_code == 200, f"{name}: {response.status_code}"
+    api.close()
+    return found
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -229,12 +315,14 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         cpu_server = server_cpu_seconds(server.pid) - cpu_server
         cpu_clients = time.process_time() - cpu_clients
         load_after = os.getloadavg()[0]
+        after_change = first_after_change(base, endpoints, (office, member, token), pid)
         results: dict[str, Any] = {
             name: {
                 "requests": len(values),
                 "p50_ms": round(statistics.median(values), 1),
                 "p95_ms": round(percentile(values, 95), 1),
                 "max_ms": round(max(values), 1),
+                "first_after_change_ms": round(statistics.median(after_change[name]), 1),
             }
             for name, values in samples.items()
         }
@@ -261,6 +349,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         for name, figures in list(results.items())[:-1]:
             print(
                 f"  {name:<36} p50 {figures['p50_ms']:>7.1f} ms  p95 {figures['p95_ms']:>7.1f} ms"
+                f"  first after a change {figures['first_after_change_ms']:>7.1f} ms"
             )
         if errors:
             print(f"errors: {len(errors)} (first: {errors[0]})")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,8 +12,22 @@ from ethos.services import projects, stage1
 from ethos.services.context import ServiceContext
 from ethos.store.unit_of_work import Store
 from tests.factories import catalogue_files, questionnaire_data, write_questionnaire
+from tests.services.audit_guard import AuditGuard
 
 S = stage1.SheetEntry
+
+
+@pytest.fixture(autouse=True)
+def audited_writes() -> Iterator[AuditGuard]:
+    """Fail a test whose use cases changed what the read models read without an audit event
+    about a project (``ethos.services.read_models`` relies on it)."""
+    guard = AuditGuard()
+    guard.start()
+    try:
+        yield guard
+    finally:
+        guard.stop()
+    assert not guard.violations, guard.violations
 
 
 @pytest.fixture

@@ -20,7 +20,9 @@ from dataclasses import dataclass
 from ethos.domain.errors import EthosError, NotFoundError
 from ethos.domain.projects import Member, Project, Role
 from ethos.services.context import ServiceContext, resolve_project
+from ethos.services.read_models import project_state, read_models
 from ethos.store.accounts_repository import Account
+from ethos.store.unit_of_work import UnitOfWork
 
 __all__ = [
     "ADMIN",
@@ -114,12 +116,22 @@ def visible_project_ids(ctx: ServiceContext, principal: Principal) -> set[int] |
         return uow.memberships.project_ids(principal.user_id)
 
 
+def _project(ctx: ServiceContext, uow: UnitOfWork, project_ref: str | int) -> Project:
+    """``resolve_project``, kept per state of the project's records when given by id."""
+    text = str(project_ref).strip()
+    state = project_state(uow, int(text)) if text.isdigit() else None
+    if state is None:  # by name, or no event about it: read (and refuse) as usual
+        return resolve_project(uow, project_ref)
+    key = ("project", state, int(text))
+    return read_models(ctx.store).get_or_compute(key, lambda: resolve_project(uow, text))
+
+
 def project_access(
     ctx: ServiceContext, principal: Principal, project_ref: str | int, *, action: str
 ) -> ProjectAccess:
     """Open a project for ``principal`` or refuse (audited) naming ``action``."""
     with ctx.store.for_reading().unit_of_work() as uow:
-        project = resolve_project(uow, project_ref)
+        project = _project(ctx, uow, project_ref)
         seat = uow.memberships.seat(principal.user_id, project.id)
     if seat is None and not principal.reads_everything:
         _record_denial(ctx, principal, action, f"project:{project.id}")

@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from ethos.store.portfolio_repository import READ_ONLY
 from ethos.store.unit_of_work import Store, UnitOfWork
 
 __all__ = ["ReadSnapshot", "RequestStore", "request_store"]
@@ -33,6 +34,7 @@ class _ReadOnlySession(Session):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.loaded: list[object] = []  # the identity map alone holds rows weakly
+        self.info[READ_ONLY] = True  # nothing appends events: chain heads can be remembered
 
     def flush(self, objects: Any = None) -> None:
         raise RuntimeError("a use case tried to write through a read snapshot")

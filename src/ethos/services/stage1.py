@@ -11,6 +11,7 @@ from ethos.domain.profile import Answer, Consensus, Profile, compute_profile
 from ethos.domain.projects import Member, Project
 from ethos.domain.questionnaire import SCORE_MAX, SCORE_MIN, Questionnaire
 from ethos.services.context import ServiceContext, resolve_member, resolve_project
+from ethos.services.read_models import project_state, read_models
 from ethos.store.unit_of_work import UnitOfWork
 
 __all__ = [
@@ -21,6 +22,7 @@ __all__ = [
     "parse_answer_sheet",
     "pin_questionnaire",
     "project_questionnaire",
+    "questionnaire_unchanged",
     "record_consensus",
     "reopen_stage1",
     "stage1_profile",
@@ -224,9 +226,34 @@ def load_profile(ctx: ServiceContext, uow: UnitOfWork, project_ref: str | int) -
 
 
 def stage1_profile(ctx: ServiceContext, project_ref: str | int) -> ProfileView:
-    """The project's current stage-1 profile."""
+    """The project's current stage-1 profile.
+
+    Kept per state of the project's records (:mod:`ethos.services.read_models`) and per
+    loaded questionnaire, so it is computed again only after a change or an edited file.
+    """
     with ctx.store.unit_of_work() as uow:
-        return load_profile(ctx, uow, project_ref)
+        text = str(project_ref).strip()
+        if not text.isdigit():
+            return load_profile(ctx, uow, project_ref)
+        project_id = int(text)
+        state = project_state(uow, project_id)  # first: the models are as new as the key
+        if state is None:  # no event about it: no such project (or one not yet audited)
+            return load_profile(ctx, uow, project_id)
+        key = ("stage1_profile", state, project_id, ctx.questionnaires.root)
+        view = read_models(ctx.store).get_or_compute(
+            key, lambda: load_profile(ctx, uow, project_id)
+        )
+        if not questionnaire_unchanged(ctx, view):  # the file changed: check, compute again
+            return load_profile(ctx, uow, project_id)
+        return view
+
+
+def questionnaire_unchanged(ctx: ServiceContext, view: ProfileView) -> bool:
+    """Whether the questionnaire ``view`` was computed with is still the one loaded from its
+    file (the library loads a file again when it changes), so a kept profile still holds."""
+    project = view.project
+    current = ctx.questionnaires.get(project.questionnaire_id, project.questionnaire_version)
+    return current is view.questionnaire
 
 
 def close_stage1(ctx: ServiceContext, project_ref: str | int) -> ProfileView:

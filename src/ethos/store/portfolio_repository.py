@@ -7,12 +7,13 @@ from collections.abc import Collection
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, func, select, true
+from sqlalchemy import ColumnElement, bindparam, func, select, true
 from sqlalchemy.orm import Session
 
 from ethos.domain.projects import Project
 from ethos.store.repositories import _project
 from ethos.store.tables import (
+    AuditEventRow,
     CardIssueRow,
     FindingRow,
     MemberRow,
@@ -20,9 +21,15 @@ from ethos.store.tables import (
     ProjectRow,
 )
 
-__all__ = ["PortfolioRepository"]
+__all__ = ["READ_ONLY", "PortfolioRepository"]
 
 _OPEN = ("open", "resolved")
+READ_ONLY = "ethos.read_only"
+"""Key of ``Session.info`` set on sessions that refuse to write (a request's snapshot)."""
+_HEADS = "ethos.chain_heads"
+_NEWEST = select(AuditEventRow.seq, AuditEventRow.hash).order_by(AuditEventRow.seq.desc())
+_HEAD = _NEWEST.limit(1)
+_HEAD_OF = _NEWEST.where(AuditEventRow.subject == bindparam("subject")).limit(1)
 
 
 def _among(column: Any, ids: Collection[int] | None) -> ColumnElement[bool]:
@@ -34,6 +41,41 @@ class PortfolioRepository:
 
     def __init__(self, session: Session) -> None:
         self._session = session
+
+    def chain_head(self, subject: str | None = None) -> tuple[int, str] | None:
+        """Sequence number and hash of the newest audit event (about ``subject`` only, when
+        given): the name of the database's state, for read models kept per state.
+
+        In a session marked read-only (``session.info[READ_ONLY]``, a request's snapshot),
+        which cannot append events, the answer is remembered until its transaction ends.
+        """
+        memo = self._memo() if self._session.info.get(READ_ONLY) else None
+        if memo is not None and subject in memo:
+            return memo[subject]
+        # Built once, run on the session's connection: asked on every request, and the
+        # statement's construction and the ORM's execution path cost more than the lookup.
+        connection = self._session.connection()
+        if subject is None:
+            row = connection.execute(_HEAD).first()
+        else:
+            row = connection.execute(_HEAD_OF, {"subject": subject}).first()
+        head = None if row is None else (row[0], row[1])
+        if self._session.info.get(READ_ONLY):
+            memo = self._memo()
+            if memo is not None:
+                memo[subject] = head
+        return head
+
+    def _memo(self) -> dict[str | None, tuple[int, str] | None] | None:
+        """The chain heads read in the session's current transaction (``None``: none open)."""
+        transaction = self._session.get_transaction()
+        if transaction is None:
+            return None
+        kept = self._session.info.get(_HEADS)
+        if kept is None or kept[0] is not transaction:
+            kept = self._session.info[_HEADS] = (transaction, {})
+        memo: dict[str | None, tuple[int, str] | None] = kept[1]
+        return memo
 
     def count(self, ids: Collection[int] | None) -> int:
         """How many projects there are (among ``ids``)."""
@@ -117,14 +159,18 @@ class PortfolioRepository:
             .where(_among(CardIssueRow.project_id, ids))
             .group_by(CardIssueRow.project_id)
         )
-        query = select(CardIssueRow).where(CardIssueRow.id.in_(newest.scalar_subquery()))
+        query = select(  # plain rows: a thousand ORM objects cost more than the query
+            CardIssueRow.project_id, CardIssueRow.issued_at, CardIssueRow.artefacts
+        ).where(CardIssueRow.id.in_(newest.scalar_subquery()))
         return {
-            r.project_id: (r.issued_at, json.loads(r.artefacts))
-            for r in self._session.scalars(query)
+            pid: (issued_at, json.loads(artefacts))
+            for pid, issued_at, artefacts in self._session.execute(query)
         }
 
     def descriptions(self, ids: Collection[int]) -> dict[int, dict[str, Any]]:
         if not ids:
             return {}
-        query = select(ProjectDescriptionRow).where(ProjectDescriptionRow.project_id.in_(list(ids)))
-        return {r.project_id: json.loads(r.data) for r in self._session.scalars(query)}
+        query = select(ProjectDescriptionRow.project_id, ProjectDescriptionRow.data).where(
+            ProjectDescriptionRow.project_id.in_(list(ids))
+        )
+        return {pid: json.loads(data) for pid, data in self._session.execute(query)}

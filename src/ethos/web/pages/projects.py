@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from ethos.domain.findings import LIFECYCLE_ORDER, FindingStatus
 from ethos.domain.projects import ProjectType, Role
 from ethos.services import accounts, authz, lifecycle, projects, stage1
-from ethos.services.findings import list_findings
+from ethos.services.project_overview import project_overview
 from ethos.web.deps import PageActor
 from ethos.web.pages.common import page_router
 from ethos.web.rendering import redirect, render, say
@@ -49,9 +49,8 @@ def create_project(
 @router.get("/projects/{project_id}")
 def project_page(request: Request, me: PageActor, project_id: int) -> HTMLResponse:
     access = authz.project_access(me.ctx, me.principal, project_id, action="open the project")
-    view = stage1.stage1_profile(me.reader, project_id)
-    _, found = list_findings(me.reader, project_id)
-    holders = accounts.seat_holders(me.ctx, project_id)
+    overview = project_overview(me.reader, access.project.id)
+    view, found, holders = overview.view, overview.findings, overview.holders
     answered = {
         m.id: sum(1 for s in view.profile.items.values() if m.id in s.scores) for m in view.members
     }
