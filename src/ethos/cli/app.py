@@ -32,7 +32,8 @@ class EthosGroup(TyperGroup):
         try:
             return super().invoke(ctx)
         except EthosError as exc:
-            typer.echo(f"error: {exc.message}", err=True)
+            lang = ctx.obj.lang if isinstance(ctx.obj, CliState) else "en"
+            typer.echo(f"error: {exc.text(lang)}", err=True)
             raise typer.Exit(EXIT_BAD_INPUT) from None
         except OperationalError as exc:
             reason = str(exc.orig).strip().splitlines()[0] if exc.orig else "unreachable"

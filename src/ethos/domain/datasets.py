@@ -321,12 +321,18 @@ class DatasetRecord(_Model):
             return policy.class_terms(self.legal.licence_class, terms.unclassified)
         return terms
 
-    def check_licence_class(self, policy: LicencePolicy) -> list[str]:
+    def check_licence_class(self, policy: LicencePolicy, *, lang: str = "en") -> list[str]:
         """Problems with an asserted ``licence_class`` the expression already settles."""
         asserted = self.legal.licence_class
         found = policy.classify(self.legal.expression).cls
         if asserted is None or found is LicenceClass.UNKNOWN or asserted is found:
             return []
+        if lang == "ko":
+            return [
+                f"필드 legal.licence_class: licences.yaml v{policy.version}에 따르면 "
+                f"{self.legal.licence!r}의 분류는 {found.value}입니다. licence_class는 "
+                "분류할 수 없는 표현식(LicenseRef-...)에만 씁니다"
+            ]
         return [
             f"field legal.licence_class: {self.legal.licence!r} is classified {found.value} by "
             f"licences.yaml v{policy.version}; licence_class is for expressions it cannot "
@@ -334,7 +340,9 @@ class DatasetRecord(_Model):
         ]
 
 
-def _describe(error: ValidationError) -> list[str]:
+def _describe(error: ValidationError, lang: str = "en") -> list[str]:
+    """Each problem as "field X: ..."; in Korean the frame only (pydantic's text stays English)."""
+    label = "필드" if lang == "ko" else "field"
     lines = []
     for detail in error.errors():
         where = ".".join(str(p) for p in detail["loc"])
@@ -342,21 +350,30 @@ def _describe(error: ValidationError) -> list[str]:
         field_, sep, rest = message.partition(": ")
         if sep and " " not in field_ and not where.endswith(field_):
             where, message = f"{where}.{field_}" if where else field_, rest
-        lines.append(f"field {where}: {message}" if where else message)
+        lines.append(f"{label} {where}: {message}" if where else message)
     return lines
 
 
 def parse_dataset(data: Any, *, source: str = "dataset") -> DatasetRecord:
     """Validate a record; :class:`InvalidInputError` names ``source`` and every field."""
     if not isinstance(data, Mapping):
-        raise InvalidInputError(f"{source}: expected a mapping (schema: {DATASET_SCHEMA})")
+        raise InvalidInputError(
+            f"{source}: expected a mapping (schema: {DATASET_SCHEMA})",
+            ko=f"{source}: 매핑이어야 합니다(schema: {DATASET_SCHEMA})",
+        )
     schema = data.get("schema", DATASET_SCHEMA)
     if schema != DATASET_SCHEMA:
-        raise InvalidInputError(f"{source}: field schema: expected {DATASET_SCHEMA!r}")
+        raise InvalidInputError(
+            f"{source}: field schema: expected {DATASET_SCHEMA!r}",
+            ko=f"{source}: 필드 schema: {DATASET_SCHEMA!r}이어야 합니다",
+        )
     try:
         return DatasetRecord.model_validate(dict(data))
     except ValidationError as exc:
-        raise InvalidInputError("\n".join(f"{source}: {p}" for p in _describe(exc))) from None
+        raise InvalidInputError(
+            "\n".join(f"{source}: {p}" for p in _describe(exc)),
+            ko="\n".join(f"{source}: {p}" for p in _describe(exc, "ko")),
+        ) from None
 
 
 def record_digest(record: DatasetRecord) -> str:
@@ -370,7 +387,10 @@ def split_ref(ref: str) -> tuple[str, str | None]:
     text = ref.strip()
     ident, sep, version = text.partition("@")
     if not ident or (sep and not version):
-        raise InvalidInputError(f"dataset {text!r}: give ID or ID@VERSION")
+        raise InvalidInputError(
+            f"dataset {text!r}: give ID or ID@VERSION",
+            ko=f"데이터셋 {text!r}: ID나 ID@VERSION 형식으로 지정하세요",
+        )
     return ident, (version if sep else None)
 
 
@@ -389,15 +409,22 @@ def parse_scan_summary(summary: Any) -> dict[str, int]:
     """A scan summary is counts by type only (``{"EMAIL": 3, "KR_RRN": 0}``): anything else,
     which could carry a value found, is refused."""
     if not isinstance(summary, Mapping) or len(summary) > 500:
-        raise InvalidInputError("summary: expected a mapping of type name to count (at most 500)")
+        raise InvalidInputError(
+            "summary: expected a mapping of type name to count (at most 500)",
+            ko="summary: 유형 이름과 개수의 매핑이어야 합니다(최대 500개)",
+        )
     counts: dict[str, int] = {}
     for key, value in summary.items():
         if not isinstance(key, str) or not _COUNT_KEY.fullmatch(key):
             raise InvalidInputError(
-                "summary: type names are 1-64 letters, digits, '_', '.', ':', '-'"
+                "summary: type names are 1-64 letters, digits, '_', '.', ':', '-'",
+                ko="summary: 유형 이름은 영문자, 숫자, '_', '.', ':', '-'로 된 1-64자입니다",
             )
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise InvalidInputError(f"summary: field {key}: expected a count (0 or more)")
+            raise InvalidInputError(
+                f"summary: field {key}: expected a count (0 or more)",
+                ko=f"summary: 필드 {key}: 개수(0 이상)여야 합니다",
+            )
         counts[key] = value
     return counts
 

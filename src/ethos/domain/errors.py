@@ -18,11 +18,23 @@ __all__ = [
 
 
 class EthosError(Exception):
-    """Base of every error Ethos reports to a user."""
+    """Base of every error Ethos reports to a user.
 
-    def __init__(self, message: str) -> None:
+    ``message`` is the English text; ``ko``, when given, the same facts in Korean (names,
+    ids, numbers and option names such as ``--note`` stay as they are). ``text(lang)`` picks
+    the one to show a person.
+    """
+
+    def __init__(self, message: str, *, ko: str | None = None) -> None:
         super().__init__(message)
         self.message = message
+        self.message_ko = ko
+
+    def text(self, lang: str) -> str:
+        """The message in ``lang`` ("ko" or "en"): English when no Korean was given."""
+        if lang == "ko" and self.message_ko:
+            return self.message_ko
+        return self.message
 
 
 class InvalidInputError(EthosError):

@@ -67,15 +67,25 @@ class EvidencePolicy(BaseModel):
         """Return the file's media type, or raise naming why it is refused."""
         if size > self.max_bytes:
             raise InvalidInputError(
-                f"--file {filename}: {size} bytes is over the evidence limit of {self.max_bytes}"
+                f"--file {filename}: {size} bytes is over the evidence limit of {self.max_bytes}",
+                ko=(
+                    f"--file {filename}: {size}바이트로 증빙 한도 {self.max_bytes}바이트를 넘습니다"
+                ),
             )
         if size == 0:
-            raise InvalidInputError(f"--file {filename}: the file is empty")
+            raise InvalidInputError(
+                f"--file {filename}: the file is empty", ko=f"--file {filename}: 빈 파일입니다"
+            )
         media = sniff_media_type(filename, head)
         if media is None or media not in self.media_types:
             raise InvalidInputError(
                 f"--file {filename}: not an accepted evidence type "
-                f"(accepted: PDF, PNG, JPEG, Office documents, UTF-8 text, CSV, JSON, YAML)"
+                f"(accepted: PDF, PNG, JPEG, Office documents, UTF-8 text, CSV, JSON, YAML)",
+                ko=(
+                    f"--file {filename}: 받을 수 있는 증빙 "
+                    "형식이 아닙니다(허용: PDF, PNG, JPEG, Office "
+                    "문서, UTF-8 텍스트, CSV, JSON, YAML)"
+                ),
             )
         return media
 

@@ -163,16 +163,32 @@ def blocking_findings(findings: Iterable[Finding], target: LifecycleStage) -> li
     return [f for f in findings if f.is_open and f.priority in blocking]
 
 
+# The decisions of :func:`check_decider`, as the Korean message names them.
+_ACTION_KO = {"verify": "이행 확인", "reject": "반려", "accept": "수용"}
+
+
 def check_decider(finding: Finding, member: Member, *, action: str) -> None:
     """Only an ethics member who does not own the finding may verify, reject or accept it."""
     if member.project_id != finding.project_id:
-        raise ConflictError(f"{member.name!r} is not on this project's task force")
+        raise ConflictError(
+            f"{member.name!r} is not on this project's task force",
+            ko=f"{member.name!r}은(는) 이 과제의 TF 구성원이 아닙니다",
+        )
     if member.role is not Role.ETHICS:
         raise ConflictError(
             f"only a task-force member with the ethics role may {action} a finding; "
-            f"{member.name!r} has role {member.role.value}"
+            f"{member.name!r} has role {member.role.value}",
+            ko=(
+                f"윤리 역할의 TF 구성원만 문제를 {_ACTION_KO.get(action, action)}할 "
+                f"수 있습니다. {member.name!r}의 역할은 {member.role.value}입니다"
+            ),
         )
     if finding.owner_member_id == member.id:
         raise ConflictError(
-            f"{member.name!r} owns finding {finding.id}; another ethics member must {action} it"
+            f"{member.name!r} owns finding {finding.id}; another ethics member must {action} it",
+            ko=(
+                f"{member.name!r}은(는) 문제 {finding.id}의 "
+                f"담당자입니다. 다른 윤리 구성원이 {_ACTION_KO.get(action, action)}해야 "
+                "합니다"
+            ),
         )

@@ -369,7 +369,8 @@ _ADAPTER: TypeAdapter[OfficeRecordData] = TypeAdapter(OfficeRecordData)
 _KINDS = ", ".join(k.value for k in OfficeKind)
 
 
-def _describe(error: ValidationError, kind: str) -> list[str]:
+def _describe(error: ValidationError, kind: str, lang: str) -> list[str]:
+    """Each problem as "field X: ..."; in Korean the frame only (pydantic's text stays English)."""
     lines = []
     for detail in error.errors():
         loc = list(detail["loc"])
@@ -380,29 +381,59 @@ def _describe(error: ValidationError, kind: str) -> list[str]:
         field, sep, rest = message.partition(": ")
         if not where and sep and " " not in field:
             where, message = field, rest  # a check across fields names its field first
-        lines.append(f"field {where}: {message}" if where else message)
+        label = "필드" if lang == "ko" else "field"
+        lines.append(f"{label} {where}: {message}" if where else message)
     return lines
 
 
-def _problems(data: Any) -> tuple[OfficeRecordData | None, str, list[str]]:
+def _problems(data: Any, lang: str = "en") -> tuple[OfficeRecordData | None, str, list[str]]:
+    ko = lang == "ko"
     if not isinstance(data, Mapping):
-        return None, "", [f"expected a mapping with a kind (one of {_KINDS})"]
+        return (
+            None,
+            "",
+            [
+                f"kind가 있는 매핑이어야 합니다({_KINDS} 중 하나)"
+                if ko
+                else f"expected a mapping with a kind (one of {_KINDS})"
+            ],
+        )
     kind = data.get("kind")
     if kind is None:
-        return None, "", [f"field kind: missing (one of {_KINDS})"]
+        return (
+            None,
+            "",
+            [
+                f"필드 kind: 없습니다({_KINDS} 중 하나)"
+                if ko
+                else f"field kind: missing (one of {_KINDS})"
+            ],
+        )
     if not isinstance(kind, str) or kind not in {k.value for k in OfficeKind}:
-        return None, "", [f"field kind: {str(kind)[:40]!r} is not one of {_KINDS}"]
+        return (
+            None,
+            "",
+            [
+                f"필드 kind: {str(kind)[:40]!r}은(는) {_KINDS} 중 하나가 아닙니다"
+                if ko
+                else f"field kind: {str(kind)[:40]!r} is not one of {_KINDS}"
+            ],
+        )
     try:
         return _ADAPTER.validate_python(dict(data)), str(kind), []
     except ValidationError as exc:
-        return None, str(kind), _describe(exc, str(kind))
+        return None, str(kind), _describe(exc, str(kind), lang)
 
 
 def parse_office_record(data: Any, *, source: str = "record") -> OfficeRecordData:
     """Validate one record; :class:`InvalidInputError` names ``source`` and each field."""
     parsed, _, problems = _problems(data)
     if parsed is None:
-        raise InvalidInputError("\n".join(f"{source}: {p}" for p in problems))
+        problems_ko = _problems(data, "ko")[2]
+        raise InvalidInputError(
+            "\n".join(f"{source}: {p}" for p in problems),
+            ko="\n".join(f"{source}: {p}" for p in problems_ko),
+        )
     return parsed
 
 
@@ -411,17 +442,24 @@ def parse_office_records(data: Any, *, source: str = "records") -> list[OfficeRe
     if not isinstance(data, Sequence) or isinstance(data, str):
         return [parse_office_record(data, source=source)]
     if not data:
-        raise InvalidInputError(f"{source}: the list holds no records")
+        raise InvalidInputError(
+            f"{source}: the list holds no records", ko=f"{source}: 목록에 기록이 없습니다"
+        )
     parsed: list[OfficeRecordData] = []
     lines: list[str] = []
+    lines_ko: list[str] = []
     for number, item in enumerate(data, start=1):
         record, kind, problems = _problems(item)
-        where = f"{source}: record {number}" + (f" ({kind})" if kind else "")
-        lines.extend(f"{where}: {p}" for p in problems)
+        label = f" ({kind})" if kind else ""
+        lines.extend(f"{source}: record {number}{label}: {p}" for p in problems)
+        if problems:
+            lines_ko.extend(
+                f"{source}: 기록 {number}{label}: {p}" for p in _problems(item, "ko")[2]
+            )
         if record is not None:
             parsed.append(record)
     if lines:
-        raise InvalidInputError("\n".join(lines))
+        raise InvalidInputError("\n".join(lines), ko="\n".join(lines_ko))
     return parsed
 
 

@@ -64,7 +64,10 @@ def parse_enum(kind: type[E], value: str, *, field: str) -> E:
         return kind(value)
     except ValueError:
         allowed = ", ".join(m.value for m in kind)
-        raise InvalidInputError(f"{field}: {value!r} is not one of: {allowed}") from None
+        raise InvalidInputError(
+            f"{field}: {value!r} is not one of: {allowed}",
+            ko=f"{field}: {value!r}은(는) 다음 중 하나가 아닙니다: {allowed}",
+        ) from None
 
 
 @dataclass(frozen=True, slots=True)

@@ -78,7 +78,11 @@ def _crosswalk_file(roots: ContentRoots) -> Path:
     files = sorted(roots.crosswalks.glob("*.yaml"))
     if len(files) != 1:
         found = ", ".join(p.name for p in files) or "none"
-        raise ContentError(f"{roots.crosswalks}: expected one crosswalk file (found {found})")
+        found_ko = ", ".join(p.name for p in files) or "없음"
+        raise ContentError(
+            f"{roots.crosswalks}: expected one crosswalk file (found {found})",
+            ko=f"{roots.crosswalks}: 크로스워크 파일이 하나여야 합니다(찾은 파일: {found_ko})",
+        )
     return files[0]
 
 
@@ -91,14 +95,16 @@ def _load_legal(frameworks_root: Path, rules_root: Path, stamp: tuple[int, ...])
     del stamp  # part of the cache key only: edited content is read again
     frameworks = KnowledgeBase.load(frameworks_root)
     problems: list[str] = []
+    problems_ko: list[str] = []
     rules = {}
     for framework in RULE_SETS:
         try:
             rules[framework] = load_rule_set(framework, frameworks, root=rules_root)
         except ContentError as exc:
             problems += exc.message.splitlines()
+            problems_ko += exc.text("ko").splitlines()
     if problems:
-        raise ContentError("\n".join(problems))
+        raise ContentError("\n".join(problems), ko="\n".join(problems_ko))
     return LegalKnowledge(frameworks, rules)
 
 

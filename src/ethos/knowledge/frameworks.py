@@ -50,8 +50,12 @@ def _step(current: Any, part: int | str) -> Any:
     return None
 
 
-def _describe(path: Path, data: Any, error: ValidationError) -> list[str]:
-    """Name the deepest node id on each error's path, then the field inside it."""
+def _describe(path: Path, data: Any, error: ValidationError, lang: str = "en") -> list[str]:
+    """Name the deepest node id on each error's path, then the field inside it.
+
+    In Korean only the frame is translated; pydantic's description stays English.
+    """
+    ko = lang == "ko"
     lines = []
     for detail in error.errors():
         current: Any = data
@@ -63,9 +67,9 @@ def _describe(path: Path, data: Any, error: ValidationError) -> list[str]:
                 node_id, rest = current["id"], []
             else:
                 rest.append(str(part))
-        where = f"node {node_id!r}, " if node_id else ""
-        fieldname = ".".join(rest) or "(whole entry)"
-        lines.append(f"{path}: {where}field {fieldname}: {detail['msg']}")
+        where = f"{'노드' if ko else 'node'} {node_id!r}, " if node_id else ""
+        fieldname = ".".join(rest) or ("(항목 전체)" if ko else "(whole entry)")
+        lines.append(f"{path}: {where}{'필드' if ko else 'field'} {fieldname}: {detail['msg']}")
     return lines
 
 
@@ -73,23 +77,33 @@ def load_framework(path: Path) -> Framework:
     """Read and validate one framework file; the file name must be the framework id."""
     data = read_yaml(path)
     if not isinstance(data, dict):
-        raise ContentError(f"{path}: expected a mapping at the top level")
+        raise ContentError(
+            f"{path}: expected a mapping at the top level", ko=f"{path}: 최상위가 매핑이어야 합니다"
+        )
     try:
         framework = Framework.model_validate(data)
     except ValidationError as exc:
-        raise ContentError("\n".join(_describe(path, data, exc))) from None
+        raise ContentError(
+            "\n".join(_describe(path, data, exc)), ko="\n".join(_describe(path, data, exc, "ko"))
+        ) from None
     if framework.id != path.stem:
         raise ContentError(
-            f"{path}: declares framework {framework.id!r}, but the file name says {path.stem!r}"
+            f"{path}: declares framework {framework.id!r}, but the file name says {path.stem!r}",
+            ko=f"{path}: 프레임워크 {framework.id!r}을(를) 선언하지만 "
+            f"파일 이름은 {path.stem!r}입니다",
         )
     return framework
 
 
-def validate_root(root: Path | None = None) -> list[str]:
-    """Every problem in the framework files under ``root``; an empty list when all is well."""
+def validate_root(root: Path | None = None, *, lang: str = "en") -> list[str]:
+    """Every problem in the framework files under ``root``; an empty list when all is well.
+
+    ``lang="ko"`` gives the problems in Korean (pydantic's own descriptions stay English).
+    """
+    ko = lang == "ko"
     base = root if root is not None else default_root()
     if not base.is_dir():
-        return [f"{base}: no such folder"]
+        return [f"{base}: 그런 폴더가 없습니다" if ko else f"{base}: no such folder"]
     problems: list[str] = []
     frameworks: dict[str, Framework] = {}
     paths: dict[str, Path] = {}
@@ -97,14 +111,18 @@ def validate_root(root: Path | None = None) -> list[str]:
         try:
             framework = load_framework(path)
         except ContentError as exc:
-            problems.extend(exc.message.splitlines())
+            problems.extend(exc.text(lang).splitlines())
             continue
         frameworks[framework.id] = framework
         paths[framework.id] = path
     if not frameworks and not problems:
-        problems.append(f"{base}: no framework files (*.yaml)")
+        problems.append(
+            f"{base}: 프레임워크 파일(*.yaml)이 없습니다"
+            if ko
+            else f"{base}: no framework files (*.yaml)"
+        )
     if not problems:
-        problems.extend(KnowledgeBase(frameworks, paths).validate())
+        problems.extend(KnowledgeBase(frameworks, paths).validate(lang=lang))
     return problems
 
 
@@ -134,7 +152,7 @@ class KnowledgeBase:
         base = root if root is not None else default_root()
         problems = validate_root(base)
         if problems:
-            raise ContentError("\n".join(problems))
+            raise ContentError("\n".join(problems), ko="\n".join(validate_root(base, lang="ko")))
         frameworks: dict[str, Framework] = {}
         paths: dict[str, Path] = {}
         for path in sorted(base.glob("*.yaml")):
@@ -152,14 +170,18 @@ class KnowledgeBase:
         try:
             return self._frameworks[framework_id]
         except KeyError:
-            raise NotFoundError(f"no framework {framework_id!r}") from None
+            raise NotFoundError(
+                f"no framework {framework_id!r}", ko=f"프레임워크 {framework_id!r}이(가) 없습니다"
+            ) from None
 
     def node(self, node_id: str) -> Node:
         """The node with ``node_id``; :class:`NotFoundError` when there is none."""
         try:
             return self._nodes[node_id]
         except KeyError:
-            raise NotFoundError(f"no framework node {node_id!r}") from None
+            raise NotFoundError(
+                f"no framework node {node_id!r}", ko=f"프레임워크 노드 {node_id!r}이(가) 없습니다"
+            ) from None
 
     def has(self, node_id: str) -> bool:
         return node_id in self._nodes
@@ -188,20 +210,28 @@ class KnowledgeBase:
                 return effective_entry(node.applicability, as_of, scope=scope)
         return None
 
-    def validate(self) -> list[str]:
+    def validate(self, *, lang: str = "en") -> list[str]:
         """Checks across files: ids unique over the whole base, entries in date order."""
+        ko = lang == "ko"
         problems: list[str] = []
         seen: dict[str, str] = {}
         for framework in self.frameworks():
             where = str(self._paths.get(framework.id, framework.id))
             for node in framework.walk():
                 if node.id in seen and seen[node.id] != where:
-                    problems.append(f"{where}: node {node.id!r}: id also used in {seen[node.id]}")
+                    problems.append(
+                        f"{where}: 노드 {node.id!r}: 이 id는 {seen[node.id]}에서도 쓰입니다"
+                        if ko
+                        else f"{where}: node {node.id!r}: id also used in {seen[node.id]}"
+                    )
                 seen[node.id] = where
                 for entry in node.applicability:
                     if entry.enacted is not None and entry.enacted > entry.applies_from:
                         problems.append(
-                            f"{where}: node {node.id!r}: applicability from "
+                            f"{where}: 노드 {node.id!r}: 적용 시작일 {entry.applies_from}이(가) "
+                            f"근거의 제정일({entry.enacted})보다 이릅니다"
+                            if ko
+                            else f"{where}: node {node.id!r}: applicability from "
                             f"{entry.applies_from} is earlier than its basis ({entry.enacted})"
                         )
         return problems
@@ -226,29 +256,61 @@ def load_rule_set(framework: str, knowledge: KnowledgeBase, *, root: Path | None
     path = (root if root is not None else default_rules_root()) / f"{framework}.yaml"
     data = read_yaml(path)
     if not isinstance(data, dict):
-        raise ContentError(f"{path}: expected a mapping at the top level")
+        raise ContentError(
+            f"{path}: expected a mapping at the top level", ko=f"{path}: 최상위가 매핑이어야 합니다"
+        )
     try:
         rules = RuleSet.model_validate(data)
     except ValidationError as exc:
-        raise ContentError("\n".join(_describe(path, data, exc))) from None
-    problems = []
+        raise ContentError(
+            "\n".join(_describe(path, data, exc)), ko="\n".join(_describe(path, data, exc, "ko"))
+        ) from None
+    problems: list[tuple[str, str]] = []  # (English, Korean)
     if rules.framework != framework:
-        problems.append(f"{path}: declares framework {rules.framework!r}, not {framework!r}")
+        problems.append(
+            (
+                f"{path}: declares framework {rules.framework!r}, not {framework!r}",
+                f"{path}: 프레임워크 {framework!r}이(가) 아니라 "
+                f"{rules.framework!r}을(를) 선언합니다",
+            )
+        )
     known = fact_paths() | derived_paths(rules.framework)
     for rule in rules.rules:
         for fact in sorted(rule.when.paths() - known):
-            problems.append(f"{path}: rule {rule.id!r}: unknown fact {fact!r}")
+            problems.append(
+                (
+                    f"{path}: rule {rule.id!r}: unknown fact {fact!r}",
+                    f"{path}: 규칙 {rule.id!r}: 알 수 없는 사실 {fact!r}",
+                )
+            )
         cited = [(rule.ref, o.scope) for o in rule.effect.obligations] or [(rule.ref, None)]
         cited += [(o.node, o.scope) for o in rule.effect.obligations]
         for node_id, scope in cited:
             if not knowledge.has(node_id):
-                problems.append(f"{path}: rule {rule.id!r}: no framework node {node_id!r}")
+                problems.append(
+                    (
+                        f"{path}: rule {rule.id!r}: no framework node {node_id!r}",
+                        f"{path}: 규칙 {rule.id!r}: 프레임워크 노드 {node_id!r}이(가) 없습니다",
+                    )
+                )
             elif rule.effect.obligations and not knowledge.applicability(
                 node_id, date.max, scope=scope
             ):
-                problems.append(f"{path}: rule {rule.id!r}: node {node_id!r} has no dates")
+                problems.append(
+                    (
+                        f"{path}: rule {rule.id!r}: node {node_id!r} has no dates",
+                        f"{path}: 규칙 {rule.id!r}: 노드 {node_id!r}에 날짜가 없습니다",
+                    )
+                )
     for fact in sorted(rules.applies_when.paths() - known):
-        problems.append(f"{path}: applies_when: unknown fact {fact!r}")
+        problems.append(
+            (
+                f"{path}: applies_when: unknown fact {fact!r}",
+                f"{path}: applies_when: 알 수 없는 사실 {fact!r}",
+            )
+        )
     if problems:
-        raise ContentError("\n".join(problems))
+        raise ContentError(
+            "\n".join(en for en, _ in problems), ko="\n".join(ko for _, ko in problems)
+        )
     return rules

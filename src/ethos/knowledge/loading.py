@@ -20,20 +20,36 @@ def read_yaml(path: Path) -> Any:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise ContentError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+        raise ContentError(
+            f"{path}: cannot be read ({exc.strerror or exc})",
+            ko=f"{path}: 읽을 수 없습니다({exc.strerror or exc})",
+        ) from None
     except UnicodeDecodeError:
-        raise ContentError(f"{path}: is not UTF-8 text") from None
+        raise ContentError(
+            f"{path}: is not UTF-8 text", ko=f"{path}: UTF-8 텍스트가 아닙니다"
+        ) from None
     try:
         return yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        where_ko = f"({mark.line + 1}번째 줄, {mark.column + 1}번째 열)" if mark else ""
         problem = getattr(exc, "problem", None) or "malformed"
-        raise ContentError(f"{path}: not valid YAML{where}: {problem}") from None
+        raise ContentError(
+            f"{path}: not valid YAML{where}: {problem}",
+            ko=f"{path}: 올바른 YAML이 아닙니다{where_ko}: {problem}",
+        ) from None
 
 
-def describe_validation_error(path: Path, data: Any, error: ValidationError) -> str:
-    """Turn a pydantic error into lines naming the file, the entry (by its id) and the field."""
+def describe_validation_error(
+    path: Path, data: Any, error: ValidationError, *, lang: str = "en"
+) -> str:
+    """Turn a pydantic error into lines naming the file, the entry (by its id) and the field.
+
+    With ``lang="ko"`` the frame (entry, field) is Korean; pydantic's own description of each
+    problem stays in English, as pydantic gives it (the same holds wherever Ethos reports a
+    pydantic validation error in Korean).
+    """
     lines = []
     for detail in error.errors():
         loc = list(detail["loc"])
@@ -45,8 +61,12 @@ def describe_validation_error(path: Path, data: Any, error: ValidationError) -> 
             singular = _singular(loc[0])
             entry = f"{singular} {ident!r} ({loc[0]}[{loc[1]}])" if ident else f"{loc[0]}[{loc[1]}]"
             loc = loc[2:]
-        field = ".".join(str(part) for part in loc) or "(whole entry)"
-        where = f"{entry}, field {field}" if entry else f"field {field}"
+        if lang == "ko":
+            field = ".".join(str(part) for part in loc) or "(항목 전체)"
+            where = f"{entry}, 필드 {field}" if entry else f"필드 {field}"
+        else:
+            field = ".".join(str(part) for part in loc) or "(whole entry)"
+            where = f"{entry}, field {field}" if entry else f"field {field}"
         lines.append(f"{path}: {where}: {detail['msg']}")
     return "\n".join(lines)
 
@@ -61,8 +81,13 @@ def load_model(path: Path, model: type[M]) -> M:
     """Read ``path`` and validate it as ``model``; errors name file, entry and field."""
     data = read_yaml(path)
     if not isinstance(data, dict):
-        raise ContentError(f"{path}: expected a mapping at the top level")
+        raise ContentError(
+            f"{path}: expected a mapping at the top level", ko=f"{path}: 최상위가 매핑이어야 합니다"
+        )
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        raise ContentError(describe_validation_error(path, data, exc)) from None
+        raise ContentError(
+            describe_validation_error(path, data, exc),
+            ko=describe_validation_error(path, data, exc, lang="ko"),
+        ) from None

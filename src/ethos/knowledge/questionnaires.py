@@ -35,7 +35,10 @@ class QuestionnaireLibrary:
         """Versions available for ``questionnaire_id``, ascending."""
         folder = self.root / questionnaire_id
         if not folder.is_dir():
-            raise NotFoundError(f"questionnaire {questionnaire_id!r}: no folder {folder}")
+            raise NotFoundError(
+                f"questionnaire {questionnaire_id!r}: no folder {folder}",
+                ko=f"설문 {questionnaire_id!r}: 폴더 {folder}이(가) 없습니다",
+            )
         found = [_VERSION_FILE.match(p.name) for p in folder.iterdir()]
         return sorted(int(m.group(1)) for m in found if m)
 
@@ -43,19 +46,31 @@ class QuestionnaireLibrary:
         """The newest version of ``questionnaire_id``."""
         versions = self.versions(questionnaire_id)
         if not versions:
-            raise NotFoundError(f"questionnaire {questionnaire_id!r}: no version files")
+            raise NotFoundError(
+                f"questionnaire {questionnaire_id!r}: no version files",
+                ko=f"설문 {questionnaire_id!r}: 버전 파일이 없습니다",
+            )
         return self.get(questionnaire_id, versions[-1])
 
     def get(self, questionnaire_id: str, version: int) -> Questionnaire:
         """Load one version, checking it against its file name and its migration map."""
         path = self.root / questionnaire_id / f"v{version}.yaml"
         if not path.is_file():
-            raise NotFoundError(f"questionnaire {questionnaire_id!r} has no version {version}")
+            raise NotFoundError(
+                f"questionnaire {questionnaire_id!r} has no version {version}",
+                ko=f"설문 {questionnaire_id!r}에 버전 {version}이(가) 없습니다",
+            )
         questionnaire = _load(path, path.stat().st_mtime_ns)
         if questionnaire.id != questionnaire_id or questionnaire.version != version:
             raise ContentError(
                 f"{path}: declares {questionnaire.id!r} version {questionnaire.version}, "
-                f"but its folder and file name say {questionnaire_id!r} version {version}"
+                f"but its folder and file name say {questionnaire_id!r} version {version}",
+                ko=(
+                    f"{path}: {questionnaire.id!r} 버전 "
+                    f"{questionnaire.version}을(를) 선언하지만, "
+                    f"폴더와 파일 이름은 {questionnaire_id!r} "
+                    f"버전 {version}입니다"
+                ),
             )
         if questionnaire.migrates_from is not None:
             earlier = self.get(questionnaire_id, questionnaire.migrates_from.version)
@@ -64,12 +79,22 @@ class QuestionnaireLibrary:
             if unlisted:
                 raise ContentError(
                     f"{path}: field migrates_from.map: items of version {earlier.version} "
-                    f"not listed (map each to a new id or null): {', '.join(unlisted)}"
+                    f"not listed (map each to a new id or null): {', '.join(unlisted)}",
+                    ko=(
+                        f"{path}: 필드 migrates_from.map: "
+                        f"버전 {earlier.version}의 다음 문항이 빠져 "
+                        f"있습니다(각각 새 id나 null에 매핑하세요): {', '.join(unlisted)}"
+                    ),
                 )
             if unknown:
                 raise ContentError(
                     f"{path}: field migrates_from.map: not items of version {earlier.version}: "
-                    f"{', '.join(unknown)}"
+                    f"{', '.join(unknown)}",
+                    ko=(
+                        f"{path}: 필드 migrates_from.map: "
+                        f"버전 {earlier.version}의 문항이 아닙니다: "
+                        f"{', '.join(unknown)}"
+                    ),
                 )
         return questionnaire
 

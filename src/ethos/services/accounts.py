@@ -87,16 +87,26 @@ def _username(value: str) -> str:
     if not _USERNAME.match(name):
         raise InvalidInputError(
             "username: 2-64 characters, lower-case letters, digits, '.', '_' or '-', "
-            "starting with a letter or digit"
+            "starting with a letter or digit",
+            ko=(
+                "username: 2-64자의 영문 소문자, 숫자, '.', "
+                "'_', '-'로 쓰고, 영문자나 숫자로 시작해야 합니다"
+            ),
         )
     return name
 
 
 def _password(value: str) -> str:
     if len(value) < MIN_PASSWORD:
-        raise InvalidInputError(f"password: at least {MIN_PASSWORD} characters")
+        raise InvalidInputError(
+            f"password: at least {MIN_PASSWORD} characters",
+            ko=f"password: {MIN_PASSWORD}자 이상이어야 합니다",
+        )
     if len(value) > MAX_PASSWORD:
-        raise InvalidInputError(f"password: at most {MAX_PASSWORD} characters")
+        raise InvalidInputError(
+            f"password: at most {MAX_PASSWORD} characters",
+            ko=f"password: {MAX_PASSWORD}자 이하여야 합니다",
+        )
     return value
 
 
@@ -104,7 +114,10 @@ def _account(ctx: ServiceContext, username: str) -> Account:
     with ctx.store.for_reading().unit_of_work() as uow:
         account = uow.accounts.by_username(username.strip().lower())
     if account is None:
-        raise NotFoundError(f"user {username.strip()[:64]!r} not found")
+        raise NotFoundError(
+            f"user {username.strip()[:64]!r} not found",
+            ko=f"사용자 {username.strip()[:64]!r}을(를) 찾을 수 없습니다",
+        )
     return account
 
 
@@ -115,14 +128,22 @@ def create_user(
     name = _username(username)
     shown = display_name.strip() or name
     if len(shown) > 200:
-        raise InvalidInputError("display name: longer than 200 characters")
+        raise InvalidInputError(
+            "display name: longer than 200 characters", ko="display name: 200자보다 깁니다"
+        )
     if role not in ROLES:
-        raise InvalidInputError(f"role: {role!r} is not one of: {', '.join(ROLES)}")
+        raise InvalidInputError(
+            f"role: {role!r} is not one of: {', '.join(ROLES)}",
+            ko=f"role: {role!r}은(는) 다음 중 하나가 아닙니다: {', '.join(ROLES)}",
+        )
     hashed = hash_password(_password(password))
     now = ctx.clock()
     with ctx.store.unit_of_work() as uow:
         if uow.accounts.by_username(name) is not None:
-            raise ConflictError(f"username: {name!r} is taken")
+            raise ConflictError(
+                f"username: {name!r} is taken",
+                ko=f"username: {name!r}은(는) 이미 쓰이고 있습니다",
+            )
         account = uow.accounts.add(
             username=name, display_name=shown, role=role, password_hash=hashed, created_at=now
         )
@@ -219,12 +240,18 @@ def issue_token(
     """A new API token for ``username``; the token is returned once and not kept."""
     label = name.strip()
     if not label or len(label) > 100:
-        raise InvalidInputError("token name: 1-100 characters")
+        raise InvalidInputError("token name: 1-100 characters", ko="token name: 1-100자여야 합니다")
     if days is not None and not 1 <= days <= 3650:
-        raise InvalidInputError("days: from 1 to 3650, or none for a token that does not expire")
+        raise InvalidInputError(
+            "days: from 1 to 3650, or none for a token that does not expire",
+            ko="days: 1부터 3650까지, 또는 만료되지 않는 토큰이면 비워 두세요",
+        )
     account = _account(ctx, username)
     if not account.active:
-        raise ConflictError(f"user {account.username!r} is disabled")
+        raise ConflictError(
+            f"user {account.username!r} is disabled",
+            ko=f"사용자 {account.username!r}은(는) 비활성 상태입니다",
+        )
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     now = ctx.clock()
     expires = now + timedelta(days=days) if days is not None else None
@@ -264,7 +291,10 @@ def revoke_token(ctx: ServiceContext, username: str, token_id: int) -> ApiToken:
     with ctx.store.unit_of_work() as uow:
         token = uow.api_tokens.get(token_id)
         if token is None or token.user_id != account.id:
-            raise NotFoundError(f"token {token_id} not found for user {account.username!r}")
+            raise NotFoundError(
+                f"token {token_id} not found for user {account.username!r}",
+                ko=f"토큰 {token_id}: 사용자 {account.username!r}에게서 찾을 수 없습니다",
+            )
         if token.revoked_at is None:
             uow.api_tokens.revoke(token.id, now)
             uow.record(
@@ -317,7 +347,10 @@ def authenticate_token(
                         subject=f"user:{account.id}" if account else "user:unknown",
                         payload={"reason": problem, "token_id": found.id if found else None},
                     )
-        raise AuthenticationError("the API token is not valid (unknown, expired or revoked)")
+        raise AuthenticationError(
+            "the API token is not valid (unknown, expired or revoked)",
+            ko="API 토큰이 유효하지 않습니다(알 수 없거나, 만료되었거나, 폐기됨)",
+        )
     assert found is not None
     assert account is not None
     if found.last_used_at is None or now - found.last_used_at >= _TOUCH_EVERY:
@@ -340,7 +373,12 @@ def link_member(
             if seat is not None and seat.id != member.id:
                 raise ConflictError(
                     f"user {account.username!r} already sits on the task force of "
-                    f"{project.name!r} as {seat.name!r}"
+                    f"{project.name!r} as {seat.name!r}",
+                    ko=(
+                        f"사용자 {account.username!r}은(는) 이미 "
+                        f"과제 {project.name!r}의 TF에 {seat.name!r}(으)로 "
+                        "등록되어 있습니다"
+                    ),
                 )
         uow.memberships.link(member.id, account.id if account else None)
         uow.record(

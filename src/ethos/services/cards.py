@@ -47,13 +47,22 @@ def describe_project(
     try:
         raw = yaml.safe_load(file.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
-        raise InvalidInputError(f"--file {file}: cannot be read ({type(exc).__name__})") from None
+        raise InvalidInputError(
+            f"--file {file}: cannot be read ({type(exc).__name__})",
+            ko=f"--file {file}: 읽을 수 없습니다({type(exc).__name__})",
+        ) from None
     except yaml.YAMLError:
-        raise InvalidInputError(f"--file {file}: not valid YAML or JSON") from None
+        raise InvalidInputError(
+            f"--file {file}: not valid YAML or JSON",
+            ko=f"--file {file}: 올바른 YAML이나 JSON이 아닙니다",
+        ) from None
     try:
         description = ProjectDescription.model_validate(raw or {})
     except ValidationError as exc:
-        raise InvalidInputError(describe_validation_error(file, raw, exc)) from None
+        raise InvalidInputError(
+            describe_validation_error(file, raw, exc),
+            ko=describe_validation_error(file, raw, exc, lang="ko"),
+        ) from None
     data = description.model_dump(mode="json")
     with ctx.store.unit_of_work() as uow:
         project = resolve_project(uow, project_ref)
@@ -210,7 +219,10 @@ def _card(
 def build_card(ctx: ServiceContext, project_ref: str | int, *, lang: str) -> dict[str, Any]:
     """The card's data (the JSON card), without recording an issue."""
     if lang not in ("ko", "en"):
-        raise InvalidInputError(f"--lang: {lang!r} is not one of: ko, en")
+        raise InvalidInputError(
+            f"--lang: {lang!r} is not one of: ko, en",
+            ko=f"--lang: {lang!r}은(는) ko, en 중 하나가 아닙니다",
+        )
     with ctx.store.unit_of_work() as uow:
         return _card(ctx, uow, project_ref, lang, ctx.clock())
 

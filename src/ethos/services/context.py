@@ -145,7 +145,10 @@ def resolve_project(uow: UnitOfWork, ref: str | int) -> Project:
     text = str(ref).strip()
     project = uow.projects.get(int(text)) if text.isdigit() else uow.projects.by_name(text)
     if project is None:
-        raise NotFoundError(f"project {text!r} not found (give its id or exact name)")
+        raise NotFoundError(
+            f"project {text!r} not found (give its id or exact name)",
+            ko=f"과제 {text!r}을(를) 찾을 수 없습니다(id나 정확한 이름을 지정하세요)",
+        )
     return project
 
 
@@ -155,4 +158,7 @@ def resolve_member(uow: UnitOfWork, project: Project, ref: str | int) -> Member:
     for member in uow.members.of_project(project.id):
         if (text.isdigit() and member.id == int(text)) or member.name == text:
             return member
-    raise NotFoundError(f"member {text!r} is not on the task force of project {project.name!r}")
+    raise NotFoundError(
+        f"member {text!r} is not on the task force of project {project.name!r}",
+        ko=f"구성원 {text!r}: 과제 {project.name!r}의 TF에 없습니다",
+    )

@@ -71,7 +71,9 @@ def compute_manifest(folder: Path, *, option: str = "--manifest-from") -> list[d
     loaded whole); symbolic links and special files are refused, so the manifest names only
     files that lie under the folder."""
     if not folder.is_dir():
-        raise InvalidInputError(f"{option} {folder}: not a folder")
+        raise InvalidInputError(
+            f"{option} {folder}: not a folder", ko=f"{option} {folder}: 폴더가 아닙니다"
+        )
     entries: list[dict[str, Any]] = []
     for current, dirs, files in os.walk(folder, followlinks=False):
         dirs.sort()
@@ -81,15 +83,25 @@ def compute_manifest(folder: Path, *, option: str = "--manifest-from") -> list[d
             mode = path.lstat().st_mode
             if stat.S_ISLNK(mode):
                 raise InvalidInputError(
-                    f"{option} {folder}: {relative} is a symbolic link; register regular files"
+                    f"{option} {folder}: {relative} is a symbolic link; register regular files",
+                    ko=(
+                        f"{option} {folder}: {relative}은(는) "
+                        "심볼릭 링크입니다. 일반 파일을 등록하세요"
+                    ),
                 )
             if not stat.S_ISREG(mode):
-                raise InvalidInputError(f"{option} {folder}: {relative} is not a regular file")
+                raise InvalidInputError(
+                    f"{option} {folder}: {relative} is not a regular file",
+                    ko=f"{option} {folder}: {relative}은(는) 일반 파일이 아닙니다",
+                )
             try:
                 sha, size = _sha256(path)
             except OSError as exc:
                 reason = exc.strerror or type(exc).__name__
-                raise InvalidInputError(f"{option} {folder}: {relative}: {reason}") from None
+                raise InvalidInputError(
+                    f"{option} {folder}: {relative}: {reason}",
+                    ko=f"{option} {folder}: {relative}: 읽을 수 없습니다({reason})",
+                ) from None
             entries.append({"path": relative, "sha256": sha, "bytes": size})
     return entries
 
@@ -101,10 +113,16 @@ def _located(root: Path, relative: str) -> Path:
     candidate = real_root.joinpath(*relative.split("/"))
     parent = candidate.parent.resolve()
     if parent != real_root and not parent.is_relative_to(real_root):
-        raise ConflictError(f"{relative}: leads outside the dataset's folder {root}; refused")
+        raise ConflictError(
+            f"{relative}: leads outside the dataset's folder {root}; refused",
+            ko=f"{relative}: 데이터셋 폴더 {root} 밖을 가리킵니다. 거부했습니다",
+        )
     target = parent / candidate.name
     if target.is_symlink():
-        raise ConflictError(f"{relative}: is a symbolic link; refused")
+        raise ConflictError(
+            f"{relative}: is a symbolic link; refused",
+            ko=f"{relative}: 심볼릭 링크입니다. 거부했습니다",
+        )
     return target
 
 
@@ -119,24 +137,42 @@ def audit_event(ctx: ServiceContext, action: str, subject: str, payload: Mapping
 def clean_text(value: str, option: str) -> str:
     text = value.strip()
     if not text:
-        raise InvalidInputError(f"{option}: empty")
+        raise InvalidInputError(f"{option}: empty", ko=f"{option}: 비어 있습니다")
     if len(text) > _MAX_TEXT:
-        raise InvalidInputError(f"{option}: longer than {_MAX_TEXT} characters")
+        raise InvalidInputError(
+            f"{option}: longer than {_MAX_TEXT} characters",
+            ko=f"{option}: {_MAX_TEXT}자보다 깁니다",
+        )
     return text
 
 
 def clean_principal(value: str) -> str:
     text = value.strip()
     if not text or len(text) > 200 or any(c.isspace() or c == "," for c in text):
-        raise InvalidInputError(f"principal {value[:40]!r}: a user name without spaces or commas")
+        raise InvalidInputError(
+            f"principal {value[:40]!r}: a user name without spaces or commas",
+            ko=f"principal {value[:40]!r}: 공백이나 쉼표가 없는 사용자 이름이어야 합니다",
+        )
     return text
 
 
 def required_dataset(uow: UnitOfWork, dataset_id: str) -> Dataset:
     dataset = uow.datasets.get(dataset_id)
     if dataset is None:
-        raise NotFoundError(f"dataset {dataset_id!r} not found (see `ethos datasets list`)")
+        raise NotFoundError(
+            f"dataset {dataset_id!r} not found (see `ethos datasets list`)",
+            ko=f"데이터셋 {dataset_id!r}을(를) 찾을 수 없습니다(`ethos datasets list` 참고)",
+        )
     return dataset
+
+
+# What a non-steward may not do to a dataset, in the Korean message.
+_ACTION_KO = {
+    "dispose of": "폐기할",
+    "add a version to": "버전을 추가할",
+    "grant access to": "접근을 허용할",
+    "revoke access to": "접근 허용을 취소할",
+}
 
 
 def managed_dataset(ctx: ServiceContext, ref: str, action: str) -> Dataset:
@@ -152,7 +188,12 @@ def managed_dataset(ctx: ServiceContext, ref: str, action: str) -> Dataset:
             {"dataset": dataset.id, "principal": ctx.actor, "action": action},
         )
         raise AccessDeniedError(
-            f"{ctx.actor} may not {action} dataset {dataset.id!r}: only its owner or a steward may"
+            f"{ctx.actor} may not {action} dataset {dataset.id!r}: only its owner or a steward may",
+            ko=(
+                f"{ctx.actor}은(는) 데이터셋 {dataset.id!r}에 "
+                f"대해 {_ACTION_KO.get(action, action)} "
+                "권한이 없습니다. 소유자나 스튜어드만 할 수 있습니다"
+            ),
         )
     return dataset
 
@@ -160,7 +201,11 @@ def managed_dataset(ctx: ServiceContext, ref: str, action: str) -> Dataset:
 def refuse_disposed(dataset: Dataset) -> None:
     if dataset.disposal is not None:
         raise ConflictError(
-            f"dataset {dataset.id!r} was disposed on {dataset.disposal.at.date().isoformat()}"
+            f"dataset {dataset.id!r} was disposed on {dataset.disposal.at.date().isoformat()}",
+            ko=(
+                f"데이터셋 {dataset.id!r}은(는) {dataset.disposal.at.date().isoformat()}에 "
+                "폐기되었습니다"
+            ),
         )
 
 
@@ -171,14 +216,23 @@ def _refusal(
     dataset: Dataset | None, found: DatasetVersion | None, what: str, who: str
 ) -> tuple[str, EthosError] | None:
     if dataset is None or found is None:
-        return "not_found", NotFoundError(f"{what} not found")
+        return "not_found", NotFoundError(f"{what} not found", ko=f"{what}: 찾을 수 없습니다")
     if dataset.disposal is not None:
         day = dataset.disposal.at.date().isoformat()
-        return "disposed", ConflictError(f"dataset {dataset.id!r} was disposed on {day}")
+        return "disposed", ConflictError(
+            f"dataset {dataset.id!r} was disposed on {day}",
+            ko=f"데이터셋 {dataset.id!r}은(는) {day}에 폐기되었습니다",
+        )
     if not dataset.may_read(who):
         return "not_allowed", AccessDeniedError(
             f"{who} may not read dataset {dataset.id!r}: not its owner, a steward or on its "
-            "allowlist (a steward can grant access: `ethos datasets grant`)"
+            "allowlist (a steward can grant access: `ethos datasets grant`)",
+            ko=(
+                f"{who}은(는) 데이터셋 {dataset.id!r}을(를) "
+                "읽을 수 없습니다. 소유자나 스튜어드가 아니고 허용 목록에도 "
+                "없습니다(스튜어드가 `ethos datasets grant`로 "
+                "접근을 허용할 수 있습니다)"
+            ),
         )
     return None
 
@@ -254,7 +308,11 @@ def verified_version(
             ctx, dataset.id, who, why, "refused", version=version.record.version, problem=problem
         )
         raise ConflictError(
-            f"dataset {dataset.id!r} version {version.record.version!r}: {problem}; not opened"
+            f"dataset {dataset.id!r} version {version.record.version!r}: {problem}; not opened",
+            ko=(
+                f"데이터셋 {dataset.id!r} 버전 {version.record.version!r}: "
+                f"{problem}. 열지 않았습니다"
+            ),
         )
     _access_event(
         ctx, dataset.id, who, why, "granted", version=version.record.version, files=len(paths)
@@ -310,14 +368,21 @@ def _disposal_plan(dataset: Dataset) -> list[tuple[Path, Path]]:
             continue
         root = Path(files.root).resolve()
         if root == Path(root.anchor):
-            raise ConflictError(f"dataset {dataset.id!r}: files.root is a file-system root")
+            raise ConflictError(
+                f"dataset {dataset.id!r}: files.root is a file-system root",
+                ko=f"데이터셋 {dataset.id!r}: files.root가 파일 시스템의 루트입니다",
+            )
         for entry in files.manifest:
             try:
                 plan.setdefault(_located(root, entry.path), root)
             except ConflictError as exc:
                 raise ConflictError(
                     f"dataset {dataset.id!r} version {version.record.version!r}: {exc.message}; "
-                    "nothing was deleted"
+                    "nothing was deleted",
+                    ko=(
+                        f"데이터셋 {dataset.id!r} 버전 {version.record.version!r}: "
+                        f"{exc.text('ko')}. 아무것도 지우지 않았습니다"
+                    ),
                 ) from None
     return [(root, path) for path, root in plan.items()]
 
@@ -375,14 +440,23 @@ def dispose_dataset(ctx: ServiceContext, ref: str, *, method: str, reason: str) 
             )
             raise ConflictError(
                 f"dataset {dataset.id!r}: {problem}; {deleted} file(s) deleted so far, the "
-                "dataset is not marked disposed; run dispose again once fixed"
+                "dataset is not marked disposed; run dispose again once fixed",
+                ko=(
+                    f"데이터셋 {dataset.id!r}: {problem}. "
+                    f"지금까지 파일 {deleted}개를 지웠고, 데이터셋은 "
+                    "폐기로 표시하지 않았습니다. 문제를 고친 뒤 dispose를 "
+                    "다시 실행하세요"
+                ),
             ) from None
         deleted, size = deleted + 1, size + length
         _prune(root, path)
     disposal = Disposal(ctx.clock(), ctx.actor, how, why, deleted, size, missing)
     with ctx.store.unit_of_work() as uow:
         if not uow.datasets.mark_disposed(dataset.id, disposal):
-            raise ConflictError(f"dataset {dataset.id!r} was disposed at the same time")
+            raise ConflictError(
+                f"dataset {dataset.id!r} was disposed at the same time",
+                ko=f"데이터셋 {dataset.id!r}이(가) 같은 시각에 폐기되었습니다",
+            )
         uow.record(
             at=disposal.at,
             actor=ctx.actor,

@@ -89,7 +89,12 @@ def _with_files(raw: dict[str, Any], manifest_from: Path | None, base_dir: Path 
     if manifest_from is not None:
         if isinstance(files, Mapping) and files.get("manifest"):
             raise InvalidInputError(
-                "field files.manifest: listed in the file and asked of --manifest-from; give one"
+                "field files.manifest: listed in the file and asked of --manifest-from; give one",
+                ko=(
+                    "필드 files.manifest: 파일에도 적혀 있고 "
+                    "--manifest-from으로도 요청했습니다. 하나만 "
+                    "지정하세요"
+                ),
             )
         root = manifest_from.expanduser().resolve()
         raw["files"] = {"root": str(root), "manifest": compute_manifest(root)}
@@ -116,16 +121,25 @@ def add_dataset(
     be added only by its owner or a steward. People on ``access.allowlist`` are granted.
     """
     if not isinstance(data, Mapping):
-        raise InvalidInputError(f"{source}: expected a mapping (see docs/datasets.md)")
+        raise InvalidInputError(
+            f"{source}: expected a mapping (see docs/datasets.md)",
+            ko=f"{source}: 매핑이어야 합니다(docs/datasets.md 참고)",
+        )
     raw = dict(data)
     try:
         _with_files(raw, manifest_from, base_dir)
     except InvalidInputError as exc:
-        raise InvalidInputError(f"{source}: {exc.message}") from None
+        raise InvalidInputError(
+            f"{source}: {exc.message}", ko=f"{source}: {exc.text('ko')}"
+        ) from None
     record = parse_dataset(raw, source=source)
-    problems = record.check_licence_class(licence_policy(ctx))
+    policy = licence_policy(ctx)
+    problems = record.check_licence_class(policy)
     if problems:
-        raise InvalidInputError("\n".join(f"{source}: {p}" for p in problems))
+        raise InvalidInputError(
+            "\n".join(f"{source}: {p}" for p in problems),
+            ko="\n".join(f"{source}: {p}" for p in record.check_licence_class(policy, lang="ko")),
+        )
     with ctx.store.for_reading().unit_of_work() as uow:
         existing = uow.datasets.get(record.id)
     if existing is not None:
@@ -133,7 +147,11 @@ def add_dataset(
         if existing.version(record.version) is not None:
             raise ConflictError(
                 f"dataset {record.id!r} version {record.version!r} is already registered; "
-                "register the change as a new version"
+                "register the change as a new version",
+                ko=(
+                    f"데이터셋 {record.id!r} 버전 {record.version!r}은(는) "
+                    "이미 등록되었습니다. 변경 사항은 새 버전으로 등록하세요"
+                ),
             )
         managed_dataset(ctx, record.id, "add a version to")
     now = ctx.clock()
@@ -169,7 +187,10 @@ def get_dataset(ctx: ServiceContext, ref: str) -> Dataset:
     with ctx.store.for_reading().unit_of_work() as uow:
         dataset = required_dataset(uow, dataset_id)
     if version is not None and dataset.version(version) is None:
-        raise NotFoundError(f"dataset {dataset_id!r} has no version {version!r}")
+        raise NotFoundError(
+            f"dataset {dataset_id!r} has no version {version!r}",
+            ko=f"데이터셋 {dataset_id!r}에 버전 {version!r}이(가) 없습니다",
+        )
     return dataset
 
 
@@ -206,7 +227,12 @@ def unlink_dataset(ctx: ServiceContext, ref: str, project_ref: str | int) -> Non
     with ctx.store.unit_of_work() as uow:
         project = resolve_project(uow, project_ref)
         if not uow.datasets.unlink(project.id, dataset_id):
-            raise NotFoundError(f"dataset {dataset_id!r} is not linked to {project.name!r}")
+            raise NotFoundError(
+                f"dataset {dataset_id!r} is not linked to {project.name!r}",
+                ko=(
+                    f"데이터셋 {dataset_id!r}은(는) 과제 {project.name!r}에 연결되어 있지 않습니다"
+                ),
+            )
         uow.record(
             at=ctx.clock(),
             actor=ctx.actor,
@@ -244,7 +270,11 @@ def revoke_access(ctx: ServiceContext, ref: str, principal: str) -> bool:
     if who in dataset.stewards() and who not in dataset.allowlist:
         raise ConflictError(
             f"{who} is the owner or a steward of {dataset.id!r} by its record; register a new "
-            "version to change that"
+            "version to change that",
+            ko=(
+                f"{who}은(는) 데이터셋 {dataset.id!r}의 "
+                "기록상 소유자나 스튜어드입니다. 바꾸려면 새 버전을 등록하세요"
+            ),
         )
     with ctx.store.unit_of_work() as uow:
         removed = uow.datasets.revoke(dataset.id, who)

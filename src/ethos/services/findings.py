@@ -62,7 +62,10 @@ class DeriveResult:
 def _finding(uow: UnitOfWork, project: Project, finding_id: int) -> Finding:
     finding = uow.findings.get(finding_id)
     if finding is None or finding.project_id != project.id:
-        raise NotFoundError(f"finding {finding_id} not found in project {project.name!r}")
+        raise NotFoundError(
+            f"finding {finding_id} not found in project {project.name!r}",
+            ko=f"문제 {finding_id}: 과제 {project.name!r}에서 찾을 수 없습니다",
+        )
     return finding
 
 
@@ -100,7 +103,12 @@ def derive_findings(ctx: ServiceContext, project_ref: str | int) -> DeriveResult
         if not view.profile.stage1_complete:
             raise ConflictError(
                 f"stage 1 of {project.name!r} is not complete; findings are derived from a "
-                "complete profile (see `ethos profile`)"
+                "complete profile (see `ethos profile`)",
+                ko=(
+                    f"과제 {project.name!r}의 1단계가 완료되지 "
+                    "않았습니다. 문제는 완료된 프로파일에서 "
+                    "도출합니다(`ethos profile` 참고)"
+                ),
             )
         facts = {
             **profile_facts(project, view.profile),
@@ -174,7 +182,7 @@ def add_finding(
     sev = parse_level(severity, field="--severity")
     lik = parse_level(likelihood, field="--likelihood")
     if not title.strip():
-        raise InvalidInputError("--title: must not be empty")
+        raise InvalidInputError("--title: must not be empty", ko="--title: 비워 둘 수 없습니다")
     priority = ctx.catalogues().priority.priority(sev, lik)
     with ctx.store.unit_of_work() as uow:
         project = resolve_project(uow, project_ref)
@@ -218,7 +226,10 @@ def list_findings(ctx: ServiceContext, project_ref: str | int) -> tuple[Project,
 
 def _open_for_change(finding: Finding) -> None:
     if not finding.is_open:
-        raise ConflictError(f"finding {finding.id} is {finding.status.value}; it cannot change")
+        raise ConflictError(
+            f"finding {finding.id} is {finding.status.value}; it cannot change",
+            ko=f"문제 {finding.id}의 상태는 {finding.status.value}입니다. 더는 바꿀 수 없습니다",
+        )
 
 
 def assign_finding(
@@ -248,10 +259,14 @@ def plan_finding(
     unknown = [m for m in mitigations if m not in known]
     if unknown:
         raise InvalidInputError(
-            f"--mitigation: not in the mitigation catalogue: {', '.join(unknown)}"
+            f"--mitigation: not in the mitigation catalogue: {', '.join(unknown)}",
+            ko=f"--mitigation: 개선 조치 카탈로그에 없습니다: {', '.join(unknown)}",
         )
     if not mitigations and not text.strip():
-        raise InvalidInputError("a plan needs at least one --mitigation or a --text")
+        raise InvalidInputError(
+            "a plan needs at least one --mitigation or a --text",
+            ko="해결 계획에는 --mitigation이나 --text가 하나 이상 필요합니다",
+        )
     with ctx.store.unit_of_work() as uow:
         project = resolve_project(uow, project_ref)
         finding = _finding(uow, project, finding_id)
@@ -265,13 +280,22 @@ def _check_record(path: Path) -> dict[str, Any]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
-        raise InvalidInputError(f"--record {path}: cannot be read ({type(exc).__name__})") from None
+        raise InvalidInputError(
+            f"--record {path}: cannot be read ({type(exc).__name__})",
+            ko=f"--record {path}: 읽을 수 없습니다({type(exc).__name__})",
+        ) from None
     except json.JSONDecodeError as exc:
-        raise InvalidInputError(f"--record {path}: not JSON (line {exc.lineno})") from None
+        raise InvalidInputError(
+            f"--record {path}: not JSON (line {exc.lineno})",
+            ko=f"--record {path}: JSON이 아닙니다({exc.lineno}번째 줄)",
+        ) from None
     try:
         record = CheckRecord.model_validate(data)
     except ValidationError as exc:
-        raise InvalidInputError(describe_validation_error(path, data, exc)) from None
+        raise InvalidInputError(
+            describe_validation_error(path, data, exc),
+            ko=describe_validation_error(path, data, exc, lang="ko"),
+        ) from None
     return record.model_dump(mode="json", by_alias=True)
 
 
@@ -288,12 +312,17 @@ def add_evidence(
     """Attach one piece of evidence: a file, a URL with a note, or a check record."""
     given = [x for x in (file, url, record) if x is not None]
     if len(given) != 1:
-        raise InvalidInputError("give exactly one of --file, --url or --record")
+        raise InvalidInputError(
+            "give exactly one of --file, --url or --record",
+            ko="--file, --url, --record 중 정확히 하나를 지정하세요",
+        )
     now = ctx.clock()
     fields: dict[str, Any] = {}
     if file is not None:
         if not file.is_file():
-            raise InvalidInputError(f"--file {file}: no such file")
+            raise InvalidInputError(
+                f"--file {file}: no such file", ko=f"--file {file}: 그런 파일이 없습니다"
+            )
         policy = ctx.evidence_policy()
         with file.open("rb") as handle:
             head = handle.read(4096)
@@ -301,7 +330,8 @@ def add_evidence(
         sha, size = ctx.blobs().put(file, max_bytes=policy.max_bytes)
         if not sha:
             raise InvalidInputError(
-                f"--file {file}: over the evidence limit of {policy.max_bytes} bytes"
+                f"--file {file}: over the evidence limit of {policy.max_bytes} bytes",
+                ko=f"--file {file}: 증빙 한도 {policy.max_bytes}바이트를 넘습니다",
             )
         fields = {
             "type": EvidenceType.FILE,
@@ -312,9 +342,15 @@ def add_evidence(
         }
     elif url is not None:
         if not url.startswith(("https://", "http://")) or len(url) > _MAX_URL or " " in url:
-            raise InvalidInputError(f"--url: {url[:80]!r} is not an http(s) URL")
+            raise InvalidInputError(
+                f"--url: {url[:80]!r} is not an http(s) URL",
+                ko=f"--url: {url[:80]!r}은(는) http(s) URL이 아닙니다",
+            )
         if not note.strip():
-            raise InvalidInputError("--note: say what the URL shows")
+            raise InvalidInputError(
+                "--note: say what the URL shows",
+                ko="--note: 이 URL이 무엇을 보여 주는지 적어 주세요",
+            )
         fields = {"type": EvidenceType.URL, "url": url}
     else:
         assert record is not None
@@ -355,11 +391,21 @@ def resolve_finding(
         project = resolve_project(uow, project_ref)
         finding = _finding(uow, project, finding_id)
         if finding.status is not FindingStatus.OPEN:
-            raise ConflictError(f"finding {finding.id} is {finding.status.value}, not open")
+            raise ConflictError(
+                f"finding {finding.id} is {finding.status.value}, not open",
+                ko=(
+                    f"문제 {finding.id}의 상태는 {finding.status.value}입니다. "
+                    "미해결(open) 상태가 아닙니다"
+                ),
+            )
         if not finding.evidence:
             raise ConflictError(
                 f"finding {finding.id} has no evidence; attach a file, a URL or a check "
-                "record first"
+                "record first",
+                ko=(
+                    f"문제 {finding.id}에 증빙이 없습니다. 먼저 "
+                    "파일, URL 또는 점검 기록을 첨부하세요"
+                ),
             )
         uow.findings.update(finding.id, status=FindingStatus.RESOLVED, resolution_note=note.strip())
         _record(
@@ -384,10 +430,17 @@ def _decision(
     return project, finding, who
 
 
+_VERB_KO = {"verified": "이행 확인할 수 있습니다", "rejected": "반려할 수 있습니다"}
+
+
 def _require_resolved(finding: Finding, verb: str) -> None:
     if finding.status is not FindingStatus.RESOLVED:
         raise ConflictError(
-            f"finding {finding.id} is {finding.status.value}; only a resolved finding is {verb}"
+            f"finding {finding.id} is {finding.status.value}; only a resolved finding is {verb}",
+            ko=(
+                f"문제 {finding.id}의 상태는 {finding.status.value}입니다. "
+                f"해결된 문제만 {_VERB_KO.get(verb, verb)}"
+            ),
         )
 
 
@@ -413,7 +466,10 @@ def reject_finding(
 ) -> Finding:
     """Send a resolved finding back to open, with the reason."""
     if not reason.strip():
-        raise InvalidInputError("--reason: say why the resolution is rejected")
+        raise InvalidInputError(
+            "--reason: say why the resolution is rejected",
+            ko="--reason: 해결을 반려하는 이유를 적어 주세요",
+        )
     with ctx.store.unit_of_work() as uow:
         project, finding, who = _decision(uow, project_ref, finding_id, member, "reject")
         _require_resolved(finding, "rejected")
@@ -427,13 +483,20 @@ def accept_finding(
 ) -> Finding:
     """Accept a P3 finding as a known limitation, with the rationale."""
     if not rationale.strip():
-        raise InvalidInputError("--rationale: say why the limitation is acceptable")
+        raise InvalidInputError(
+            "--rationale: say why the limitation is acceptable",
+            ko="--rationale: 이 한계를 수용할 수 있는 이유를 적어 주세요",
+        )
     with ctx.store.unit_of_work() as uow:
         project, finding, who = _decision(uow, project_ref, finding_id, member, "accept")
         if finding.priority.value != "P3":
             raise ConflictError(
                 f"finding {finding.id} is {finding.priority.value}; only P3 findings may be "
-                "accepted as limitations"
+                "accepted as limitations",
+                ko=(
+                    f"문제 {finding.id}의 우선순위는 {finding.priority.value}입니다. "
+                    "P3 문제만 한계로 수용할 수 있습니다"
+                ),
             )
         _open_for_change(finding)
         uow.findings.update(

@@ -22,11 +22,21 @@ def advance_project(ctx: ServiceContext, project_ref: str | int, *, to: str) -> 
         current = project.lifecycle_stage
         if LIFECYCLE_ORDER.index(target) <= LIFECYCLE_ORDER.index(current):
             raise ConflictError(
-                f"--to: {project.name!r} is in {current.value}; {target.value} is not a later stage"
+                f"--to: {project.name!r} is in {current.value}; "
+                f"{target.value} is not a later stage",
+                ko=(
+                    f"--to: 과제 {project.name!r}은(는) "
+                    f"{current.value} 단계에 있습니다. {target.value}은(는) "
+                    "이후 단계가 아닙니다"
+                ),
             )
         if target is not LifecycleStage.RETIRED and project.stage1_closed_at is None:
             raise ConflictError(
-                f"{project.name!r} cannot advance: stage 1 of its assessment is not closed"
+                f"{project.name!r} cannot advance: stage 1 of its assessment is not closed",
+                ko=(
+                    f"과제 {project.name!r}은(는) 다음 단계로 "
+                    "넘어갈 수 없습니다: 평가 1단계가 종료되지 않았습니다"
+                ),
             )
         blocking = blocking_findings(uow.findings.of_project(project.id), target)
         if blocking:
@@ -35,7 +45,12 @@ def advance_project(ctx: ServiceContext, project_ref: str | int, *, to: str) -> 
             )
             raise ConflictError(
                 f"{project.name!r} cannot move to {target.value} while these findings are open: "
-                f"{listed}"
+                f"{listed}",
+                ko=(
+                    f"과제 {project.name!r}은(는) 다음 미해결 "
+                    f"문제가 있어 {target.value} 단계로 옮길 수 "
+                    f"없습니다: {listed}"
+                ),
             )
         uow.projects.set_stage(project.id, target)
         uow.record(

@@ -60,9 +60,11 @@ class _Checker:
             self._frameworks = self._ctx.legal().frameworks
         return self._frameworks
 
-    def resolve_names(self, raw: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    def resolve_names(
+        self, raw: Mapping[str, Any], lang: str = "en"
+    ) -> tuple[dict[str, Any], list[str]]:
         """Project names and committee names given instead of ids, replaced by the ids."""
-        data, problems = dict(raw), []
+        data, problems, ko = dict(raw), [], lang == "ko"
         projects = data.get("projects")
         if isinstance(projects, list):
             resolved: list[Any] = []
@@ -70,7 +72,11 @@ class _Checker:
                 if isinstance(ref, str) and not ref.strip().isdigit():
                     project = self._uow.projects.by_name(ref.strip())
                     if project is None:
-                        problems.append(f"field projects[{index}]: no project named {ref!r}")
+                        problems.append(
+                            f"필드 projects[{index}]: 이름이 {ref!r}인 과제가 없습니다"
+                            if ko
+                            else f"field projects[{index}]: no project named {ref!r}"
+                        )
                     else:
                         resolved.append(project.id)
                 else:
@@ -88,46 +94,75 @@ class _Checker:
                 if len(found) == 1:
                     data["committee"] = found[0]
                 else:
-                    problems.append(
-                        f"field committee: no committee record named {name!r}"
-                        if not found
-                        else f"field committee: {len(found)} committee records are named "
-                        f"{name!r}; give the id"
-                    )
+                    if ko:
+                        problems.append(
+                            f"필드 committee: 이름이 {name!r}인 위원회 기록이 없습니다"
+                            if not found
+                            else f"필드 committee: 이름이 {name!r}인 위원회 기록이 "
+                            f"{len(found)}개입니다. id를 지정하세요"
+                        )
+                    else:
+                        problems.append(
+                            f"field committee: no committee record named {name!r}"
+                            if not found
+                            else f"field committee: {len(found)} committee records are named "
+                            f"{name!r}; give the id"
+                        )
         return data, problems
 
-    def references(self, body: OfficeRecordData) -> list[str]:
+    def references(self, body: OfficeRecordData, lang: str = "en") -> list[str]:
         """What the record refers to that does not exist (or no longer does)."""
+        ko = lang == "ko"
         problems = [
-            f"field projects: no project with id {pid}"
+            f"필드 projects: id가 {pid}인 과제가 없습니다"
+            if ko
+            else f"field projects: no project with id {pid}"
             for pid in getattr(body, "projects", [])
             if self._uow.projects.get(pid) is None
         ]
         if isinstance(body, Meeting):
-            problems += self._committee(body)
+            problems += self._committee(body, lang)
         if isinstance(body, RedTeam) and body.evidence is not None:
             for i, fid in enumerate(body.evidence.findings):
                 finding = self._uow.findings.get(fid)
                 if finding is None:
-                    problems.append(f"field evidence.findings[{i}]: no finding with id {fid}")
+                    problems.append(
+                        f"필드 evidence.findings[{i}]: id가 {fid}인 문제가 없습니다"
+                        if ko
+                        else f"field evidence.findings[{i}]: no finding with id {fid}"
+                    )
                 elif body.projects and finding.project_id not in body.projects:
                     problems.append(
-                        f"field evidence.findings[{i}]: finding {fid} belongs to project "
+                        f"필드 evidence.findings[{i}]: 문제 {fid}은(는) 과제 "
+                        f"{finding.project_id}의 문제이며, 이 과제는 레드팀 점검 "
+                        "대상 과제가 아닙니다"
+                        if ko
+                        else f"field evidence.findings[{i}]: finding {fid} belongs to project "
                         f"{finding.project_id}, which is not among the exercise's projects"
                     )
         if isinstance(body, PolicyWatch):
             problems += [
-                f"field frameworks[{i}]: no framework node {node!r} in the knowledge base"
+                f"필드 frameworks[{i}]: 지식 베이스에 프레임워크 노드 {node!r}이(가) 없습니다"
+                if ko
+                else f"field frameworks[{i}]: no framework node {node!r} in the knowledge base"
                 for i, node in enumerate(body.frameworks)
                 if not self.frameworks().has(node)
             ]
         return problems
 
-    def _committee(self, meeting: Meeting) -> list[str]:
+    def _committee(self, meeting: Meeting, lang: str) -> list[str]:
+        ko = lang == "ko"
         record = self._uow.office.get(meeting.committee)
         if record is None or not isinstance(record.body, Committee):
-            return [f"field committee: no committee record with id {meeting.committee}"]
+            return [
+                f"필드 committee: id가 {meeting.committee}인 위원회 기록이 없습니다"
+                if ko
+                else f"field committee: no committee record with id {meeting.committee}"
+            ]
         if record.withdrawn:
+            if ko:
+                successor = f"(대체 기록: {record.replaced_by})" if record.replaced_by else ""
+                return [f"필드 committee: 위원회 기록 {record.id}은(는) 철회되었습니다{successor}"]
             successor = f", replaced by {record.replaced_by}" if record.replaced_by else ""
             return [
                 f"field committee: committee record {record.id} was withdrawn{successor}",
@@ -136,32 +171,43 @@ class _Checker:
         if meeting.date < body.established or (
             body.dissolved is not None and meeting.date > body.dissolved
         ):
+            if ko:
+                term = f"{body.established} ~ {body.dissolved or '현재'}"
+                return [f"필드 date: 위원회 기록 {record.id}의 활동 기간({term}) 밖입니다"]
             term = f"{body.established} to {body.dissolved or 'now'}"
             return [f"field date: outside the term of committee record {record.id} ({term})"]
         return []
 
-    def check(self, raw: Any) -> tuple[OfficeRecordData | None, list[str]]:
-        """The record validated with its references resolved, or the problems found."""
+    def check(self, raw: Any, lang: str = "en") -> tuple[OfficeRecordData | None, list[str]]:
+        """The record validated with its references resolved, or the problems found (in
+        ``lang``: "ko" gives them in Korean, with pydantic's own descriptions in English)."""
         if not isinstance(raw, Mapping):
             kinds = ", ".join(k.value for k in OfficeKind)
+            if lang == "ko":
+                return None, [f"kind가 있는 매핑이어야 합니다({kinds} 중 하나)"]
             return None, [f"expected a mapping with a kind (one of {kinds})"]
-        data, problems = self.resolve_names(raw)  # names not found are left out, and listed
+        data, problems = self.resolve_names(raw, lang)  # names not found are left out, listed
         try:
             body = parse_office_record(data, source="")
         except InvalidInputError as exc:
-            lines = [line.removeprefix(": ") for line in exc.message.splitlines()]
-            named = {p.split(":", 1)[0] for p in problems}  # already said: not found by name
-            return None, problems + [x for x in lines if x.split(":", 1)[0] not in named]
-        problems += self.references(body)
+            lines = [line.removeprefix(": ") for line in exc.text(lang).splitlines()]
+            named = {_field_of(p) for p in problems}  # already said: not found by name
+            return None, problems + [x for x in lines if _field_of(x) not in named]
+        problems += self.references(body, lang)
         return (None if problems else body), problems
 
 
-def _where(source: str, number: int | None, raw: Any) -> str:
+def _field_of(problem: str) -> str:
+    """The field a problem line names: "field X: ..." or, in Korean, "필드 X: ..."."""
+    return problem.split(":", 1)[0].removeprefix("field ").removeprefix("필드 ")
+
+
+def _where(source: str, number: int | None, raw: Any, lang: str = "en") -> str:
     if number is None:
         return source
     kind = raw.get("kind") if isinstance(raw, Mapping) else None
     label = f" ({kind})" if isinstance(kind, str) and kind in set(OfficeKind) else ""
-    return f"{source}: record {number}{label}"
+    return f"{source}: {'기록' if lang == 'ko' else 'record'} {number}{label}"
 
 
 def add_records(ctx: ServiceContext, data: Any, *, source: str = "records") -> list[OfficeRecord]:
@@ -174,10 +220,13 @@ def add_records(ctx: ServiceContext, data: Any, *, source: str = "records") -> l
     """
     items = list(data) if isinstance(data, list) else [data]
     if not items:
-        raise InvalidInputError(f"{source}: the list holds no records")
+        raise InvalidInputError(
+            f"{source}: the list holds no records", ko=f"{source}: 목록에 기록이 없습니다"
+        )
     numbered = isinstance(data, list)
     now = ctx.clock()
     problems: list[str] = []
+    problems_ko: list[str] = []
     ids: list[int] = []
     with ctx.store.unit_of_work() as uow:
         checker = _Checker(ctx, uow)
@@ -185,6 +234,9 @@ def add_records(ctx: ServiceContext, data: Any, *, source: str = "records") -> l
             body, found = checker.check(raw)
             where = _where(source, number if numbered else None, raw)
             problems += [f"{where}: {p}" for p in found]
+            if found:  # the same check in Korean, at the same point of the list
+                where_ko = _where(source, number if numbered else None, raw, "ko")
+                problems_ko += [f"{where_ko}: {p}" for p in checker.check(raw, "ko")[1]]
             if body is None or found:
                 continue  # later records are still checked, so every problem is reported
             record_id = uow.office.add(body, created_by=ctx.actor, created_at=now).id
@@ -197,7 +249,8 @@ def add_records(ctx: ServiceContext, data: Any, *, source: str = "records") -> l
                 payload={"id": record_id, "kind": body.kind},
             )
         if problems:
-            raise InvalidInputError("\n".join(problems))  # rolls back whatever was added
+            # rolls back whatever was added
+            raise InvalidInputError("\n".join(problems), ko="\n".join(problems_ko))
         added = [uow.office.get(i) for i in ids]
     return [r for r in added if r is not None]
 
@@ -207,7 +260,10 @@ def add_record(
 ) -> OfficeRecord:
     """Record one record given as a mapping (see :func:`add_records`)."""
     if not isinstance(data, Mapping):
-        raise InvalidInputError(f"{source}: expected a mapping with a kind")
+        raise InvalidInputError(
+            f"{source}: expected a mapping with a kind",
+            ko=f"{source}: kind가 있는 매핑이어야 합니다",
+        )
     return add_records(ctx, data, source=source)[0]
 
 
@@ -216,13 +272,19 @@ def get_record(ctx: ServiceContext, record_id: int) -> OfficeRecord:
     with ctx.store.unit_of_work() as uow:
         record = uow.office.get(record_id)
     if record is None:
-        raise NotFoundError(f"office record {record_id} not found")
+        raise NotFoundError(
+            f"office record {record_id} not found",
+            ko=f"사무국 기록 {record_id}을(를) 찾을 수 없습니다",
+        )
     return record
 
 
 def _year(year: int | None) -> int | None:
     if year is not None and year not in _YEARS:
-        raise InvalidInputError(f"--year: {year} is outside {_YEARS[0]}-{_YEARS[-1]}")
+        raise InvalidInputError(
+            f"--year: {year} is outside {_YEARS[0]}-{_YEARS[-1]}",
+            ko=f"--year: {year}은(는) {_YEARS[0]}-{_YEARS[-1]} 범위를 벗어납니다",
+        )
     return year
 
 
@@ -253,18 +315,30 @@ def office_year(ctx: ServiceContext, year: int) -> dict[OfficeKind, list[OfficeR
 def _reason(reason: str) -> str:
     text = reason.strip()
     if not text:
-        raise InvalidInputError("--reason: say why the record is withdrawn")
+        raise InvalidInputError(
+            "--reason: say why the record is withdrawn",
+            ko="--reason: 기록을 철회하는 이유를 적어 주세요",
+        )
     if len(text) > _MAX_REASON:
-        raise InvalidInputError(f"--reason: longer than {_MAX_REASON} characters")
+        raise InvalidInputError(
+            f"--reason: longer than {_MAX_REASON} characters",
+            ko=f"--reason: {_MAX_REASON}자보다 깁니다",
+        )
     return text
 
 
 def _standing(uow: UnitOfWork, record_id: int) -> OfficeRecord:
     record = uow.office.get(record_id)
     if record is None:
-        raise NotFoundError(f"office record {record_id} not found")
+        raise NotFoundError(
+            f"office record {record_id} not found",
+            ko=f"사무국 기록 {record_id}을(를) 찾을 수 없습니다",
+        )
     if record.withdrawn:
-        raise ConflictError(f"office record {record_id} was already withdrawn")
+        raise ConflictError(
+            f"office record {record_id} was already withdrawn",
+            ko=f"사무국 기록 {record_id}은(는) 이미 철회되었습니다",
+        )
     return record
 
 
@@ -275,7 +349,10 @@ def withdraw_record(ctx: ServiceContext, record_id: int, *, reason: str) -> Offi
     with ctx.store.unit_of_work() as uow:
         record = _standing(uow, record_id)
         if not uow.office.withdraw(record_id, reason=text, at=now):
-            raise ConflictError(f"office record {record_id} was withdrawn at the same time")
+            raise ConflictError(
+                f"office record {record_id} was withdrawn at the same time",
+                ko=f"사무국 기록 {record_id}이(가) 같은 시각에 철회되었습니다",
+            )
         uow.record(
             at=now,
             actor=ctx.actor,
@@ -308,14 +385,26 @@ def replace_record(
         if isinstance(data, Mapping) and data.get("kind") not in (None, old.kind.value):
             raise InvalidInputError(
                 f"{source}: field kind: a {old.kind.value} record is replaced by a "
-                f"{old.kind.value} record"
+                f"{old.kind.value} record",
+                ko=(
+                    f"{source}: 필드 kind: {old.kind.value} "
+                    f"기록은 {old.kind.value} 기록으로만 대체할 "
+                    "수 있습니다"
+                ),
             )
-        body, problems = _Checker(ctx, uow).check(data)
+        checker = _Checker(ctx, uow)
+        body, problems = checker.check(data)
         if body is None or problems:
-            raise InvalidInputError("\n".join(f"{source}: {p}" for p in problems))
+            raise InvalidInputError(
+                "\n".join(f"{source}: {p}" for p in problems),
+                ko="\n".join(f"{source}: {p}" for p in checker.check(data, "ko")[1]),
+            )
         new_id = uow.office.add(body, created_by=ctx.actor, created_at=now).id
         if not uow.office.withdraw(record_id, reason=text, at=now, replaced_by=new_id):
-            raise ConflictError(f"office record {record_id} was withdrawn at the same time")
+            raise ConflictError(
+                f"office record {record_id} was withdrawn at the same time",
+                ko=f"사무국 기록 {record_id}이(가) 같은 시각에 철회되었습니다",
+            )
         uow.record(
             at=now,
             actor=ctx.actor,

@@ -15,11 +15,16 @@ _MAX_NAME = 200
 def _clean_name(value: str, *, field: str) -> str:
     name = value.strip()
     if not name:
-        raise InvalidInputError(f"{field}: must not be empty")
+        raise InvalidInputError(f"{field}: must not be empty", ko=f"{field}: 비워 둘 수 없습니다")
     if len(name) > _MAX_NAME:
-        raise InvalidInputError(f"{field}: longer than {_MAX_NAME} characters")
+        raise InvalidInputError(
+            f"{field}: longer than {_MAX_NAME} characters", ko=f"{field}: {_MAX_NAME}자보다 깁니다"
+        )
     if name.isdigit():
-        raise InvalidInputError(f"{field}: {name!r} is all digits, which would read as an id")
+        raise InvalidInputError(
+            f"{field}: {name!r} is all digits, which would read as an id",
+            ko=f"{field}: {name!r}은(는) 숫자로만 되어 있어 id로 읽힙니다",
+        )
     return name
 
 
@@ -41,7 +46,10 @@ def create_project(
     now = ctx.clock()
     with ctx.store.unit_of_work() as uow:
         if uow.projects.by_name(clean) is not None:
-            raise ConflictError(f"--name: a project named {clean!r} already exists")
+            raise ConflictError(
+                f"--name: a project named {clean!r} already exists",
+                ko=f"--name: 이름이 {clean!r}인 과제가 이미 있습니다",
+            )
         project = uow.projects.add(
             Project(
                 id=0,
@@ -82,7 +90,8 @@ def add_member(ctx: ServiceContext, project_ref: str | int, *, name: str, role: 
         project = resolve_project(uow, project_ref)
         if any(m.name == clean for m in uow.members.of_project(project.id)):
             raise ConflictError(
-                f"--name: {clean!r} is already on the task force of {project.name!r}"
+                f"--name: {clean!r} is already on the task force of {project.name!r}",
+                ko=f"--name: {clean!r}은(는) 이미 과제 {project.name!r}의 TF 구성원입니다",
             )
         member = uow.members.add(project.id, clean, member_role, now)
         uow.record(

@@ -51,7 +51,12 @@ def migration_path(
         if step.migrates_from is None or step.migrates_from.version < old:
             raise ContentError(
                 f"questionnaire {questionnaire_id!r}: no migration path from version {old} to "
-                f"{new} (version {version} has no map reaching back to {old})"
+                f"{new} (version {version} has no map reaching back to {old})",
+                ko=(
+                    f"설문 {questionnaire_id!r}: 버전 {old}에서 "
+                    f"{new}(으)로 옮기는 경로가 없습니다(버전 {version}에 "
+                    f"{old}까지 거슬러 가는 매핑이 없습니다)"
+                ),
             )
         steps.append(step)
         version = step.migrates_from.version
@@ -83,11 +88,21 @@ def migrate_project(
         if target.version <= current.version:
             raise InvalidInputError(
                 f"--to: project {project.name!r} is on version {current.version}; "
-                f"version {target.version} is not newer"
+                f"version {target.version} is not newer",
+                ko=(
+                    f"--to: 과제 {project.name!r}은(는) "
+                    f"버전 {current.version}을(를) 쓰고 있습니다. "
+                    f"버전 {target.version}은(는) 더 새 버전이 "
+                    "아닙니다"
+                ),
             )
         if project.stage1_closed_at is not None:
             raise ConflictError(
-                f"stage 1 of {project.name!r} is closed; reopen it before migrating its answers"
+                f"stage 1 of {project.name!r} is closed; reopen it before migrating its answers",
+                ko=(
+                    f"과제 {project.name!r}의 1단계가 종료되었습니다. "
+                    "응답을 옮기기 전에 1단계를 다시 여세요"
+                ),
             )
         path = migration_path(ctx, current.id, current.version, target.version)
         members = uow.members.of_project(project.id)

@@ -45,15 +45,19 @@ def validate_knowledge(ctx: ServiceContext) -> list[str]:
 def parse_facts(data: Any, *, source: str = "facts") -> Facts:
     """Validate intake facts; errors name ``source`` and each offending field."""
     if not isinstance(data, Mapping):
-        raise InvalidInputError(f"{source}: expected a mapping of facts (see docs/facts.md)")
+        raise InvalidInputError(
+            f"{source}: expected a mapping of facts (see docs/facts.md)",
+            ko=f"{source}: 사실의 매핑이어야 합니다(docs/facts.md 참고)",
+        )
     try:
         return Facts.model_validate(dict(data))
     except ValidationError as exc:
-        lines = []
-        for detail in exc.errors():
-            where = ".".join(str(p) for p in detail["loc"]) or "(top level)"
-            lines.append(f"{source}: field {where}: {detail['msg']}")
-        raise InvalidInputError("\n".join(lines)) from None
+        lines, lines_ko = [], []
+        for detail in exc.errors():  # pydantic's own text stays English in the Korean lines
+            where = ".".join(str(p) for p in detail["loc"])
+            lines.append(f"{source}: field {where or '(top level)'}: {detail['msg']}")
+            lines_ko.append(f"{source}: 필드 {where or '(최상위)'}: {detail['msg']}")
+        raise InvalidInputError("\n".join(lines), ko="\n".join(lines_ko)) from None
 
 
 def _canonical(facts: Facts) -> dict[str, Any]:
@@ -172,7 +176,12 @@ def classify_project(
     if facts is None:
         raise NotFoundError(
             f"project {project.name!r} has no intake facts yet; record them with "
-            "`ethos facts set` (format: docs/facts.md)"
+            "`ethos facts set` (format: docs/facts.md)",
+            ko=(
+                f"과제 {project.name!r}에는 아직 기본 사실이 "
+                "없습니다. `ethos facts set`으로 기록하세요(형식: "
+                "docs/facts.md)"
+            ),
         )
     return _classify(legal, facts, as_of or ctx.clock().date())
 
@@ -209,7 +218,13 @@ def crosswalk(ctx: ServiceContext, source: str, target: str) -> list[CrosswalkLi
     known = {f.id for f in legal.frameworks.frameworks()}
     for name in (source, target):
         if name not in known:
-            raise NotFoundError(f"no framework {name!r} (known: {', '.join(sorted(known))})")
+            raise NotFoundError(
+                f"no framework {name!r} (known: {', '.join(sorted(known))})",
+                ko=f"프레임워크 {name!r}이(가) 없습니다(있는 것: {', '.join(sorted(known))})",
+            )
     if source == target:
-        raise InvalidInputError("--from and --to name the same framework")
+        raise InvalidInputError(
+            "--from and --to name the same framework",
+            ko="--from과 --to가 같은 프레임워크를 가리킵니다",
+        )
     return via_practices(ctx.crosswalk(), None, source, target)

@@ -64,7 +64,10 @@ def use_password_parameters(parameters: Parameters, *, concurrency: int | None =
     _hasher = PasswordHasher.from_parameters(parameters)
     if concurrency is not None:
         if concurrency < 1:
-            raise InvalidInputError("password check concurrency: at least 1")
+            raise InvalidInputError(
+                "password check concurrency: at least 1",
+                ko="password check concurrency: 1 이상이어야 합니다",
+            )
         _hashing = threading.BoundedSemaphore(concurrency)
 
 
@@ -113,7 +116,10 @@ def _hashing_slot() -> Iterator[None]:
     """One of the few argon2 computations allowed at a time."""
     semaphore = _hashing
     if not semaphore.acquire(timeout=_SLOT_WAIT):
-        raise SignInBusyError("too many passwords are being checked at once; try again shortly")
+        raise SignInBusyError(
+            "too many passwords are being checked at once; try again shortly",
+            ko="지금 확인 중인 비밀번호가 너무 많습니다. 잠시 뒤에 다시 시도하세요",
+        )
     try:
         yield
     finally:
@@ -259,7 +265,8 @@ def _admit(
             )
     minutes = int(throttle.window.total_seconds() // 60)
     raise LoginThrottledError(
-        f"too many failed sign-ins; wait {minutes} minutes before trying again"
+        f"too many failed sign-ins; wait {minutes} minutes before trying again",
+        ko=f"로그인 실패가 너무 많습니다. {minutes}분 뒤에 다시 시도하세요",
     )
 
 
@@ -331,7 +338,9 @@ def _check_password(
             )
             fresh = None
     if fresh is None:
-        raise AuthenticationError("username or password is not right")
+        raise AuthenticationError(
+            "username or password is not right", ko="사용자 이름이나 비밀번호가 맞지 않습니다"
+        )
     return fresh
 
 

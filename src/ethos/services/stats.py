@@ -71,7 +71,10 @@ def load_records(ctx: ServiceContext) -> Records:
 
 def check_year(year: int, now: datetime) -> None:
     if not FIRST_YEAR <= year <= now.year:
-        raise InvalidInputError(f"--year: {year} is not between {FIRST_YEAR} and {now.year}")
+        raise InvalidInputError(
+            f"--year: {year} is not between {FIRST_YEAR} and {now.year}",
+            ko=f"--year: {year}은(는) {FIRST_YEAR}년과 {now.year}년 사이가 아닙니다",
+        )
 
 
 def year_stats(ctx: ServiceContext, year: int, records: Records | None = None) -> dict[str, Any]:

@@ -40,19 +40,27 @@ def evidence_file(
         project = resolve_project(uow, project_ref)
         finding = uow.findings.get(finding_id)
     if finding is None or finding.project_id != project.id:
-        raise NotFoundError(f"finding {finding_id} not found in project {project.name!r}")
+        raise NotFoundError(
+            f"finding {finding_id} not found in project {project.name!r}",
+            ko=f"문제 {finding_id}: 과제 {project.name!r}에서 찾을 수 없습니다",
+        )
     found = next((e for e in finding.evidence if e.id == evidence_id), None)
     if found is None or found.type is not EvidenceType.FILE or not found.sha256:
-        raise NotFoundError(f"finding {finding_id} has no evidence file {evidence_id}")
+        raise NotFoundError(
+            f"finding {finding_id} has no evidence file {evidence_id}",
+            ko=f"문제 {finding_id}에 증빙 파일 {evidence_id}이(가) 없습니다",
+        )
     try:
         content = ctx.blobs().read(found.sha256)
     except FileNotFoundError:
         raise NotFoundError(
-            f"the file of evidence {evidence_id} is missing from the store"
+            f"the file of evidence {evidence_id} is missing from the store",
+            ko=f"증빙 {evidence_id}의 파일이 저장소에 없습니다",
         ) from None
     if hashlib.sha256(content).hexdigest() != found.sha256:
         raise ConflictError(
-            f"the file of evidence {evidence_id} does not match its recorded digest"
+            f"the file of evidence {evidence_id} does not match its recorded digest",
+            ko=f"증빙 {evidence_id}의 파일이 기록된 다이제스트와 일치하지 않습니다",
         )
     return EvidenceFile(
         found.filename or f"evidence-{evidence_id}",

@@ -70,7 +70,10 @@ def make_engine(url: str) -> Engine:
     try:
         parsed = make_url(url)
     except ArgumentError:
-        raise InvalidInputError(f"--db: {url!r} is not a database URL") from None
+        raise InvalidInputError(
+            f"--db: {url!r} is not a database URL",
+            ko=f"--db: {url!r}은(는) 데이터베이스 URL이 아닙니다",
+        ) from None
     if parsed.drivername in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg")
     if parsed.get_backend_name() == "sqlite":
@@ -85,7 +88,12 @@ def make_engine(url: str) -> Engine:
     except ImportError as exc:
         raise InvalidInputError(
             f"--db: no driver for {parsed.drivername} ({exc.name} is not installed; "
-            "install Ethos with the 'postgres' extra)"
+            "install Ethos with the 'postgres' extra)",
+            ko=(
+                f"--db: {parsed.drivername}용 드라이버가 "
+                f"없습니다({exc.name}이(가) 설치되어 있지 않습니다. "
+                "'postgres' extra와 함께 Ethos를 설치하세요)"
+            ),
         ) from None
 
 

@@ -50,7 +50,14 @@ def require_current_schema(engine: Engine) -> None:
     head = head_revision()
     if current != head:
         state = "empty" if current is None else f"at revision {current}"
+        state_ko = "비어 있음" if current is None else f"리비전 {current}"
         raise SchemaOutdatedError(
             f"the database ({engine.url.render_as_string(hide_password=True)}) is {state}, "
-            f"this Ethos expects revision {head}: run `ethos db upgrade`"
+            f"this Ethos expects revision {head}: run `ethos db upgrade`",
+            ko=(
+                f"데이터베이스({engine.url.render_as_string(hide_password=True)})의 "
+                f"상태: {state_ko}. 이 Ethos에는 리비전 "
+                f"{head}이(가) 필요합니다: `ethos db upgrade`를 "
+                "실행하세요"
+            ),
         )

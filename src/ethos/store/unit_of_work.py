@@ -145,7 +145,8 @@ class Store:
             constraint = getattr(getattr(exc.orig, "diag", None), "constraint_name", None)
             detail = f" ({constraint})" if constraint else ""
             raise ConflictError(
-                f"the change conflicts with a record written at the same time{detail}; try again"
+                f"the change conflicts with a record written at the same time{detail}; try again",
+                ko=f"같은 시각에 기록된 다른 기록과 충돌합니다{detail}. 다시 시도하세요",
             ) from None
 
     def dispose(self) -> None:

@@ -1,6 +1,8 @@
 """The one place errors become HTTP answers: JSON under /api, a page elsewhere.
 
-Domain errors carry a message meant for a person; anything else is logged on the server
+Domain errors carry a message meant for a person (in Korean too, where the raise site gave
+one: a page shows the person's language, JSON carries ``message`` in English and
+``message_ko`` beside it); anything else is logged on the server
 and answered with a plain "internal error", never a stack trace. A content error (a broken
 questionnaire or catalogue file) is logged in full and answered without the server's folders.
 """
@@ -67,10 +69,18 @@ def _wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
-def _json(status: int, kind: str, message: str, headers: dict[str, str] | None = None) -> Response:
-    return JSONResponse(
-        {"error": {"type": kind, "message": message}}, status_code=status, headers=headers
-    )
+def _json(
+    status: int,
+    kind: str,
+    message: str,
+    headers: dict[str, str] | None = None,
+    *,
+    message_ko: str | None = None,
+) -> Response:
+    error = {"type": kind, "message": message}
+    if message_ko:
+        error["message_ko"] = message_ko
+    return JSONResponse({"error": error}, status_code=status, headers=headers)
 
 
 def _page(request: Request, status: int, message: str) -> Response:
@@ -79,11 +89,15 @@ def _page(request: Request, status: int, message: str) -> Response:
     return render_error(request, status, message)
 
 
-def public_message(error: EthosError) -> str:
-    """The message to answer with: a content error names files, not the server's folders."""
+def public_message(error: EthosError, lang: str = "en") -> str:
+    """The message to answer with, in ``lang`` (English when the error has no Korean).
+
+    A content error names files, not the server's folders, in either language.
+    """
+    text = error.text(lang)
     if isinstance(error, ContentError):
-        return _FOLDERS.sub("", error.message)
-    return error.message
+        return _FOLDERS.sub("", text)
+    return text
 
 
 def _size(count: int) -> str:
@@ -110,11 +124,11 @@ async def _ethos_error(request: Request, exc: Exception) -> Response:
     status, kind = status_of(exc)
     if isinstance(exc, ContentError):
         log.error("content error on %s %s: %s", request.method, request.url.path, exc.message)
-    message = public_message(exc)
     if _wants_json(request):
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-        return _json(status, kind, message, headers)
-    return _page(request, status, message)
+        message_ko = public_message(exc, "ko") if exc.message_ko else None
+        return _json(status, kind, public_message(exc), headers, message_ko=message_ko)
+    return _page(request, status, public_message(exc, lang_of(request)))
 
 
 async def _validation_error(request: Request, exc: Exception) -> Response:
