@@ -112,7 +112,8 @@ def _read_key(key_file: Path | None) -> bytes | None:
             key = key_file.read_bytes().rstrip(b"\r\n")
         except OSError as error:
             raise ScanInputError(
-                f"--key-file {key_file}: cannot be read ({error.strerror})"
+                f"--key-file {key_file}: cannot be read ({error.strerror})",
+                ko=f"--key-file {key_file}: 읽을 수 없습니다({error.strerror})",
             ) from None
         source = f"--key-file {key_file}"
     elif os.environ.get(KEY_ENV):
@@ -121,7 +122,10 @@ def _read_key(key_file: Path | None) -> bytes | None:
     else:
         return None
     if len(key) < MIN_KEY_BYTES:
-        raise ScanInputError(f"{source}: the key must have at least {MIN_KEY_BYTES} bytes")
+        raise ScanInputError(
+            f"{source}: the key must have at least {MIN_KEY_BYTES} bytes",
+            ko=f"{source}: 키는 {MIN_KEY_BYTES}바이트 이상이어야 합니다",
+        )
     return key
 
 
@@ -134,7 +138,11 @@ def _types(value: str | None) -> tuple[str, ...] | None:
     if unknown or not names:
         raise ScanInputError(
             f"--types: unknown type(s) {', '.join(unknown) or '(none given)'}; "
-            f"known: {', '.join(sorted(known))}"
+            f"known: {', '.join(sorted(known))}",
+            ko=(
+                f"--types: 알 수 없는 유형 {', '.join(unknown) or '(지정 없음)'}. "
+                f"알려진 유형: {', '.join(sorted(known))}"
+            ),
         )
     return names
 
@@ -215,7 +223,10 @@ def _run(
 ) -> None:
     location, dataset, out, quiet = common.location, common.dataset, common.out, common.quiet
     if (location is None) == (dataset is None):
-        raise ScanInputError("give either --in PATH or --dataset ID")
+        raise ScanInputError(
+            "give either --in PATH or --dataset ID",
+            ko="--in PATH와 --dataset ID 중 하나만 지정하세요",
+        )
     files: tuple[Path, ...] | None = None
     kind = "pii" if isinstance(spec, PiiSpec) else "toxicity"
     if dataset is not None:
@@ -294,7 +305,10 @@ def scan_pii(
 ) -> None:
     """Detect personal information; one line {"id", "spans": [...]} per document."""
     if operator is not None and anonymize is None:
-        raise ScanInputError("--operator needs --anonymize OUT.jsonl")
+        raise ScanInputError(
+            "--operator needs --anonymize OUT.jsonl",
+            ko="--operator에는 --anonymize OUT.jsonl이 필요합니다",
+        )
     chosen = (operator or OperatorChoice.PLACEHOLDER).value if anonymize is not None else None
     key = _read_key(key_file) if chosen == "pseudonym" else None
     spec = PiiSpec(operator=chosen, key=key, types=_types(types), min_score=min_score)
@@ -334,7 +348,10 @@ def scan_toxicity(
 ) -> None:
     """Score toxicity; one line {"id", "score", "labels": [...], "targets": [...]} each."""
     if (action is None) != (filtered is None):
-        raise ScanInputError("--action and --filtered OUT.jsonl go together")
+        raise ScanInputError(
+            "--action and --filtered OUT.jsonl go together",
+            ko="--action과 --filtered OUT.jsonl은 함께 지정해야 합니다",
+        )
     spec = ToxicitySpec(action=action.value if action is not None else None, threshold=threshold)
     _run(ctx, spec=spec, transformed=filtered, common=_Common.pick(locals()))
 

@@ -29,7 +29,9 @@ def _read_sheet(path: Path) -> list[service.SheetEntry]:
     try:
         return service.parse_answer_sheet(data)
     except InvalidInputError as exc:
-        raise InvalidInputError(f"--file {path}: {exc.message}") from None
+        raise InvalidInputError(
+            f"--file {path}: {exc.message}", ko=f"--file {path}: {exc.text('ko')}"
+        ) from None
 
 
 def _ask(item: Item, lang: str, number: int, total: int) -> service.SheetEntry | None:
@@ -53,7 +55,8 @@ def _interactive(context: ServiceContext, project: str, member: str, lang: str) 
     who = next((m for m in view.members if m.name == member or str(m.id) == member.strip()), None)
     if who is None:
         raise InvalidInputError(
-            f"--member: {member!r} is not on the task force of project {view.project.name!r}"
+            f"--member: {member!r} is not on the task force of project {view.project.name!r}",
+            ko=f"--member: {member!r}은(는) 과제 {view.project.name!r}의 TF에 없습니다",
         )
     items = view.questionnaire.items_for(who.role)
     entries = []
@@ -62,7 +65,7 @@ def _interactive(context: ServiceContext, project: str, member: str, lang: str) 
         if entry is not None:
             entries.append(entry)
     if not entries:
-        raise InvalidInputError("no answers given")
+        raise InvalidInputError("no answers given", ko="입력된 응답이 없습니다")
     return entries
 
 
@@ -81,7 +84,10 @@ def answer(
     cli = state(ctx)
     context = cli.context()
     if file is not None and interactive:
-        raise InvalidInputError("give either --file or --interactive, not both")
+        raise InvalidInputError(
+            "give either --file or --interactive, not both",
+            ko="--file과 --interactive 중 하나만 지정하세요",
+        )
     if file is None:
         entries = _interactive(context, project, member, cli.lang)
         count = service.submit_answers(context, project, member=member, entries=entries)
@@ -90,7 +96,9 @@ def answer(
         try:
             count = service.submit_answers(context, project, member=member, entries=entries)
         except InvalidInputError as exc:
-            raise InvalidInputError(f"--file {file}: {exc.message}") from None
+            raise InvalidInputError(
+                f"--file {file}: {exc.message}", ko=f"--file {file}: {exc.text('ko')}"
+            ) from None
     typer.echo(f"recorded {count} answer(s)")
 
 

@@ -105,7 +105,10 @@ def _record_denial(ctx: ServiceContext, principal: Principal, action: str, subje
 def deny(ctx: ServiceContext, principal: Principal, action: str, subject: str) -> None:
     """Record a refusal in the audit trail and raise :class:`PermissionDeniedError`."""
     _record_denial(ctx, principal, action, subject)
-    raise PermissionDeniedError(f"{principal.username} may not {action} ({subject})")
+    raise PermissionDeniedError(
+        f"{principal.username} may not {action} ({subject})",
+        ko=f"{principal.username}에게는 이 작업 권한이 없습니다: {action} ({subject})",
+    )
 
 
 def visible_project_ids(ctx: ServiceContext, principal: Principal) -> set[int] | None:
@@ -137,7 +140,10 @@ def project_access(
         _record_denial(ctx, principal, action, f"project:{project.id}")
         # Worded as resolve_project words a missing project: existence is not revealed.
         text = str(project_ref).strip()
-        raise NotFoundError(f"project {text!r} not found (give its id or exact name)")
+        raise NotFoundError(
+            f"project {text!r} not found (give its id or exact name)",
+            ko=f"과제 {text!r}을(를) 찾을 수 없습니다(id나 정확한 이름을 지정하세요)",
+        )
     may_change = principal.is_admin or (seat is not None and principal.role == USER)
     return ProjectAccess(project, seat, may_change)
 

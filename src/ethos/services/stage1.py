@@ -51,21 +51,34 @@ class ProfileView:
     profile: Profile
 
 
-def _score(value: object, *, where: str) -> int:
+def _score(value: object, *, where: str, where_ko: str = "") -> int:
+    where_ko = where_ko or where
     if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidInputError(f"{where}: score {value!r} is not a whole number from 1 to 5")
+        raise InvalidInputError(
+            f"{where}: score {value!r} is not a whole number from 1 to 5",
+            ko=f"{where_ko}: 점수 {value!r}은(는) 1부터 5까지의 정수가 아닙니다",
+        )
     if not SCORE_MIN <= value <= SCORE_MAX:
-        raise InvalidInputError(f"{where}: score {value} is outside {SCORE_MIN}-{SCORE_MAX}")
+        raise InvalidInputError(
+            f"{where}: score {value} is outside {SCORE_MIN}-{SCORE_MAX}",
+            ko=f"{where_ko}: 점수 {value}이(가) {SCORE_MIN}-{SCORE_MAX} 범위를 벗어납니다",
+        )
     return value
 
 
-def _comment(value: object, *, where: str) -> str:
+def _comment(value: object, *, where: str, where_ko: str = "") -> str:
+    where_ko = where_ko or where
     if value is None:
         return ""
     if not isinstance(value, str):
-        raise InvalidInputError(f"{where}: comment must be text")
+        raise InvalidInputError(
+            f"{where}: comment must be text", ko=f"{where_ko}: 의견은 텍스트여야 합니다"
+        )
     if len(value) > _MAX_COMMENT:
-        raise InvalidInputError(f"{where}: comment longer than {_MAX_COMMENT} characters")
+        raise InvalidInputError(
+            f"{where}: comment longer than {_MAX_COMMENT} characters",
+            ko=f"{where_ko}: 의견이 {_MAX_COMMENT}자보다 깁니다",
+        )
     return value.strip()
 
 
@@ -77,27 +90,39 @@ def parse_answer_sheet(data: Any) -> list[SheetEntry]:
     if isinstance(data, Mapping) and isinstance(data.get("answers"), Mapping):
         data = data["answers"]
     if not isinstance(data, Mapping) or not data:
-        raise InvalidInputError("expected a non-empty mapping of item id to score (1-5)")
+        raise InvalidInputError(
+            "expected a non-empty mapping of item id to score (1-5)",
+            ko="문항 id마다 점수(1-5)를 적은 매핑이 있어야 합니다(비어 있으면 안 됩니다)",
+        )
     entries = []
     for key, value in data.items():
         where = f"item {key!r}"
+        where_ko = f"문항 {key!r}"
         if not isinstance(key, str):
-            raise InvalidInputError(f"{where}: item ids are text")
+            raise InvalidInputError(
+                f"{where}: item ids are text", ko=f"{where_ko}: 문항 id는 텍스트여야 합니다"
+            )
         if isinstance(value, Mapping):
             unknown = set(value) - {"score", "comment"}
             if unknown:
-                raise InvalidInputError(f"{where}: unknown field(s) {sorted(map(str, unknown))}")
+                fields = sorted(map(str, unknown))
+                raise InvalidInputError(
+                    f"{where}: unknown field(s) {fields}",
+                    ko=f"{where_ko}: 알 수 없는 필드 {fields}",
+                )
             if "score" not in value:
-                raise InvalidInputError(f"{where}: field score is missing")
+                raise InvalidInputError(
+                    f"{where}: field score is missing", ko=f"{where_ko}: 필드 score가 없습니다"
+                )
             entries.append(
                 SheetEntry(
                     key,
-                    _score(value["score"], where=where),
-                    _comment(value.get("comment"), where=where),
+                    _score(value["score"], where=where, where_ko=where_ko),
+                    _comment(value.get("comment"), where=where, where_ko=where_ko),
                 )
             )
         else:
-            entries.append(SheetEntry(key, _score(value, where=where)))
+            entries.append(SheetEntry(key, _score(value, where=where, where_ko=where_ko)))
     return entries
 
 
@@ -109,7 +134,12 @@ def project_questionnaire(ctx: ServiceContext, uow: UnitOfWork, project: Project
         raise ContentError(
             f"questionnaire {questionnaire.id!r} version {questionnaire.version} was edited after "
             "answers referenced it; restore the file and publish the change as a new version "
-            "with a migration map"
+            "with a migration map",
+            ko=(
+                f"설문 {questionnaire.id!r} 버전 {questionnaire.version}이(가) 응답이 "
+                "참조한 뒤에 수정되었습니다. 파일을 되돌리고, 변경은 마이그레이션 매핑과 함께 "
+                "새 버전으로 게시하세요"
+            ),
         )
     return questionnaire
 
@@ -133,7 +163,11 @@ def pin_questionnaire(ctx: ServiceContext, uow: UnitOfWork, questionnaire: Quest
 def _require_open(project: Project) -> None:
     if project.stage1_closed_at is not None:
         raise ConflictError(
-            f"stage 1 of {project.name!r} is closed; reopen it with `ethos stage1 reopen` first"
+            f"stage 1 of {project.name!r} is closed; reopen it with `ethos stage1 reopen` first",
+            ko=(
+                f"과제 {project.name!r}의 1단계가 종료되었습니다. 먼저 "
+                "`ethos stage1 reopen`으로 다시 여세요"
+            ),
         )
 
 
@@ -152,7 +186,11 @@ def submit_answers(
         if unknown:
             raise InvalidInputError(
                 f"unknown item(s) for questionnaire {questionnaire.id!r} version "
-                f"{questionnaire.version}: {', '.join(unknown)}"
+                f"{questionnaire.version}: {', '.join(unknown)}",
+                ko=(
+                    f"설문 {questionnaire.id!r} 버전 {questionnaire.version}에 없는 "
+                    f"문항: {', '.join(unknown)}"
+                ),
             )
         pin_questionnaire(ctx, uow, questionnaire)
         changed: dict[str, dict[str, Any]] = {}
@@ -182,10 +220,13 @@ def record_consensus(
     ctx: ServiceContext, project_ref: str | int, *, item: str, score: int, note: str
 ) -> Consensus:
     """Record the score the task force agreed on for an item, with the reason."""
-    checked = _score(score, where=f"--score for item {item!r}")
+    checked = _score(score, where=f"--score for item {item!r}", where_ko=f"문항 {item!r}의 --score")
     text = _comment(note, where="--note")
     if not text:
-        raise InvalidInputError("--note: say how the task force reached the score")
+        raise InvalidInputError(
+            "--note: say how the task force reached the score",
+            ko="--note: TF가 이 점수에 어떻게 합의했는지 적어 주세요",
+        )
     now = ctx.clock()
     with ctx.store.unit_of_work() as uow:
         project = resolve_project(uow, project_ref)
@@ -194,7 +235,11 @@ def record_consensus(
         if item not in {i.id for i in questionnaire.items}:
             raise InvalidInputError(
                 f"--item: {item!r} is not an item of questionnaire {questionnaire.id!r} "
-                f"version {questionnaire.version}"
+                f"version {questionnaire.version}",
+                ko=(
+                    f"--item: {item!r}은(는) 설문 {questionnaire.id!r} "
+                    f"버전 {questionnaire.version}의 문항이 아닙니다"
+                ),
             )
         pin_questionnaire(ctx, uow, questionnaire)
         consensus = Consensus(item_id=item, score=checked, note=text, recorded_by=ctx.actor)
@@ -264,18 +309,23 @@ def close_stage1(ctx: ServiceContext, project_ref: str | int) -> ProfileView:
         _require_open(view.project)
         profile = view.profile
         if not profile.stage1_complete:
-            reasons = []
+            reasons, reasons_ko = [], []
             if profile.missing_roles:
                 roles = ", ".join(r.value for r in profile.missing_roles)
                 reasons.append(f"no task-force member with role {roles}")
+                reasons_ko.append(f"역할이 {roles}인 TF 구성원이 없습니다")
             for role, items in profile.unanswered.items():
                 if items:
                     reasons.append(f"{len(items)} item(s) for {role.value} unanswered")
+                    reasons_ko.append(f"{role.value} 문항 {len(items)}개에 응답이 없습니다")
             if profile.awaiting_consensus:
                 waiting = ", ".join(profile.awaiting_consensus)
                 reasons.append(f"no consensus yet on {waiting}")
+                reasons_ko.append(f"아직 합의가 없는 문항: {waiting}")
             raise ConflictError(
-                f"stage 1 of {view.project.name!r} cannot close: " + "; ".join(reasons)
+                f"stage 1 of {view.project.name!r} cannot close: " + "; ".join(reasons),
+                ko=f"과제 {view.project.name!r}의 1단계를 종료할 수 없습니다: "
+                + "; ".join(reasons_ko),
             )
         uow.projects.set_stage1_closed(view.project.id, now)
         uow.record(
@@ -299,12 +349,18 @@ def reopen_stage1(ctx: ServiceContext, project_ref: str | int, *, reason: str) -
     """Reopen a closed stage 1 so answers can change; the reason is recorded."""
     text = _comment(reason, where="--reason")
     if not text:
-        raise InvalidInputError("--reason: say why stage 1 is reopened")
+        raise InvalidInputError(
+            "--reason: say why stage 1 is reopened",
+            ko="--reason: 1단계를 다시 여는 이유를 적어 주세요",
+        )
     now = ctx.clock()
     with ctx.store.unit_of_work() as uow:
         project = resolve_project(uow, project_ref)
         if project.stage1_closed_at is None:
-            raise ConflictError(f"stage 1 of {project.name!r} is not closed")
+            raise ConflictError(
+                f"stage 1 of {project.name!r} is not closed",
+                ko=f"과제 {project.name!r}의 1단계는 종료되지 않았습니다",
+            )
         uow.projects.set_stage1_closed(project.id, None)
         uow.record(
             at=now,

@@ -49,7 +49,12 @@ def open_binary(path: str, compression: Compression) -> BinaryIO:
         import zstandard
     except ImportError:  # pragma: no cover - zstandard is in the scan extra
         raise ScanInputError(
-            f"{path}: zstd-compressed input needs the zstandard package (pip install 'ethos[scan]')"
+            f"{path}: zstd-compressed input needs the zstandard package "
+            "(pip install 'ethos[scan]')",
+            ko=(
+                f"{path}: zstd로 압축된 입력에는 zstandard 패키지가 필요합니다"
+                "(pip install 'ethos[scan]')"
+            ),
         ) from None
     raw = open(path, "rb")  # noqa: SIM115 - closed with the reader
     reader = zstandard.ZstdDecompressor().stream_reader(

@@ -168,7 +168,10 @@ def _describe(
             head = handle.read(_SNIFF_BYTES)
         stat = path.stat()
     except OSError as exc:
-        raise ScanInputError(f"{name}: cannot be read ({exc.strerror})") from None
+        raise ScanInputError(
+            f"{name}: cannot be read ({exc.strerror})",
+            ko=f"{name}: 읽을 수 없습니다({exc.strerror})",
+        ) from None
     compression = sniff_compression(head)
     found = _format_of(path, forced)
     if found is None:
@@ -178,7 +181,11 @@ def _describe(
     if found is InputFormat.PARQUET and compression is not Compression.NONE:
         raise ScanInputError(
             f"{name}: a Parquet file compressed as a whole ({compression.value}) cannot be "
-            "read by row groups; decompress it (Parquet compresses its pages itself)"
+            "read by row groups; decompress it (Parquet compresses its pages itself)",
+            ko=(
+                f"{name}: 파일 전체가 압축된({compression.value}) Parquet 파일은 행 그룹 "
+                "단위로 읽을 수 없습니다. 압축을 푸세요(Parquet은 페이지를 스스로 압축합니다)"
+            ),
         )
     return InputFile(
         path=str(path.resolve()),
@@ -213,7 +220,9 @@ def discover(location: str, *, forced: InputFormat | None = None) -> Corpus:
         candidates = [p for p in candidates if p.is_file()]
         strict = True
     else:
-        raise ScanInputError(f"input not found: {location}")
+        raise ScanInputError(
+            f"input not found: {location}", ko=f"입력을 찾을 수 없습니다: {location}"
+        )
     files: list[InputFile] = []
     skipped = 0
     for candidate in candidates:
@@ -226,7 +235,10 @@ def discover(location: str, *, forced: InputFormat | None = None) -> Corpus:
         else:
             files.append(described)
     if not files:
-        raise ScanInputError(f"no input files found in {location}")
+        raise ScanInputError(
+            f"no input files found in {location}",
+            ko=f"{location}에서 입력 파일을 찾지 못했습니다",
+        )
     return Corpus(files=tuple(files), skipped=skipped)
 
 
@@ -236,7 +248,7 @@ def discover_files(
     """A corpus of exactly ``paths`` (a registered dataset's files), named relative to
     ``root``; every file must be readable and of a format the engine reads."""
     if not paths:
-        raise ScanInputError("the dataset lists no files")
+        raise ScanInputError("the dataset lists no files", ko="데이터셋에 등록된 파일이 없습니다")
     files = []
     for path in paths:
         name = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.name
@@ -297,7 +309,7 @@ def plan_shards(
     ``whole_files`` keeps each file in one shard (text read one document per file).
     """
     if shard_bytes < 1:
-        raise ScanInputError("the shard size must be positive")
+        raise ScanInputError("the shard size must be positive", ko="샤드 크기는 0보다 커야 합니다")
     shards: list[Shard] = []
     for file in files:
         if file.format is InputFormat.PARQUET:

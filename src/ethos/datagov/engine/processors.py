@@ -132,11 +132,19 @@ class PiiSpec:
     def __post_init__(self) -> None:
         if self.operator is not None and self.operator not in OPERATORS:
             raise ScanInputError(
-                f"unknown operator {self.operator!r}; use one of {', '.join(sorted(OPERATORS))}"
+                f"unknown operator {self.operator!r}; use one of {', '.join(sorted(OPERATORS))}",
+                ko=(
+                    f"알 수 없는 연산자 {self.operator!r}입니다. 다음 중 하나를 쓰세요: "
+                    f"{', '.join(sorted(OPERATORS))}"
+                ),
             )
         if self.operator == "pseudonym" and self.key is None:
             raise ScanInputError(
-                "the pseudonym operator needs a key: --key-file PATH or $ETHOS_PSEUDONYM_KEY"
+                "the pseudonym operator needs a key: --key-file PATH or $ETHOS_PSEUDONYM_KEY",
+                ko=(
+                    "pseudonym 연산자에는 키가 필요합니다: --key-file PATH 또는 "
+                    "$ETHOS_PSEUDONYM_KEY"
+                ),
             )
 
     @property

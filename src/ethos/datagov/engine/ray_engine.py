@@ -28,7 +28,10 @@ def _ray() -> Any:
     try:
         import ray
     except ImportError:
-        raise ScanInputError("--engine ray needs Ray: pip install 'ethos[ray]'") from None
+        raise ScanInputError(
+            "--engine ray needs Ray: pip install 'ethos[ray]'",
+            ko="--engine ray에는 Ray가 필요합니다: pip install 'ethos[ray]'",
+        ) from None
     return ray
 
 

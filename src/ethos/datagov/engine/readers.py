@@ -244,12 +244,16 @@ def check_columns(file: InputFile, options: ReadOptions) -> None:
     try:
         schema = pq.read_schema(file.path)
     except (OSError, pa.ArrowException) as error:
-        raise ScanInputError(f"{file.name}: not a readable Parquet file ({error})") from None
+        raise ScanInputError(
+            f"{file.name}: not a readable Parquet file ({error})",
+            ko=f"{file.name}: 읽을 수 있는 Parquet 파일이 아닙니다({error})",
+        ) from None
     names = schema.names
     for role, field in (("text", options.text_field), ("id", options.id_field)):
         if field is not None and field not in names:
             raise ScanInputError(
-                f"{file.name}: no {role} field '{field}' (columns: {', '.join(names)})"
+                f"{file.name}: no {role} field '{field}' (columns: {', '.join(names)})",
+                ko=f"{file.name}: {role} 필드 '{field}'이(가) 없습니다(열: {', '.join(names)})",
             )
     kind = schema.field(options.text_field).type
     if not (
@@ -259,7 +263,11 @@ def check_columns(file: InputFile, options: ReadOptions) -> None:
         or pa.types.is_large_binary(kind)
     ):
         raise ScanInputError(
-            f"{file.name}: text field '{options.text_field}' has type {kind}, not string"
+            f"{file.name}: text field '{options.text_field}' has type {kind}, not string",
+            ko=(
+                f"{file.name}: text 필드 '{options.text_field}'의 형식이 문자열이 아니라 "
+                f"{kind}입니다"
+            ),
         )
 
 

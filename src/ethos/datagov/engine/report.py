@@ -59,20 +59,27 @@ class ResultReport:
 
 def _names(record: Any, where: str) -> tuple[str, list[str]]:
     if not isinstance(record, dict):
-        raise ScanInputError(f"{where}: not a JSON object")
+        raise ScanInputError(f"{where}: not a JSON object", ko=f"{where}: JSON 객체가 아닙니다")
     if isinstance(record.get("spans"), list):
         names = []
         for span in record["spans"]:
             if not isinstance(span, dict) or not isinstance(span.get("type"), str):
-                raise ScanInputError(f"{where}: a span without a type")
+                raise ScanInputError(
+                    f"{where}: a span without a type", ko=f"{where}: type이 없는 span이 있습니다"
+                )
             names.append(span["type"])
         return "pii", names
     if isinstance(record.get("labels"), list):
         labels = record["labels"]
         if not all(isinstance(label, str) for label in labels):
-            raise ScanInputError(f"{where}: labels must be strings")
+            raise ScanInputError(
+                f"{where}: labels must be strings", ko=f"{where}: labels는 문자열이어야 합니다"
+            )
         return "toxicity", list(labels)
-    raise ScanInputError(f"{where}: neither 'spans' (pii) nor 'labels' (toxicity) found")
+    raise ScanInputError(
+        f"{where}: neither 'spans' (pii) nor 'labels' (toxicity) found",
+        ko=f"{where}: 'spans'(pii)도 'labels'(toxicity)도 없습니다",
+    )
 
 
 def summarize_lines(lines: Iterable[bytes | str], *, name: str = "<results>") -> ResultReport:
@@ -95,12 +102,17 @@ def summarize_lines(lines: Iterable[bytes | str], *, name: str = "<results>") ->
         try:
             record = json.loads(line)
         except ValueError:
-            raise ScanInputError(f"{where}: not valid JSON") from None
+            raise ScanInputError(
+                f"{where}: not valid JSON", ko=f"{where}: 올바른 JSON이 아닙니다"
+            ) from None
         line_kind, names = _names(record, where)
         if kind == "empty":
             kind = line_kind
         elif line_kind != kind:
-            raise ScanInputError(f"{where}: {line_kind} result in a file of {kind} results")
+            raise ScanInputError(
+                f"{where}: {line_kind} result in a file of {kind} results",
+                ko=f"{where}: {kind} 결과 파일에 {line_kind} 결과가 있습니다",
+            )
         documents += 1
         findings += len(names)
         if names:
@@ -126,6 +138,11 @@ def summarize_file(path: Path) -> ResultReport:
         with path.open("rb") as handle:
             return summarize_lines(handle, name=path.name)
     except FileNotFoundError:
-        raise ScanInputError(f"result file not found: {path}") from None
+        raise ScanInputError(
+            f"result file not found: {path}", ko=f"결과 파일을 찾을 수 없습니다: {path}"
+        ) from None
     except IsADirectoryError:
-        raise ScanInputError(f"{path} is a directory, not a result file") from None
+        raise ScanInputError(
+            f"{path} is a directory, not a result file",
+            ko=f"{path}은(는) 결과 파일이 아니라 디렉터리입니다",
+        ) from None

@@ -108,20 +108,31 @@ class ScanSummary:
 
 def _check(request: ScanRequest) -> None:
     if request.workers < 1:
-        raise ScanInputError("--workers must be at least 1")
+        raise ScanInputError("--workers must be at least 1", ko="--workers는 1 이상이어야 합니다")
     if request.spec.transforms and request.transformed is None:
-        raise ScanInputError("this operation writes documents: give an output file for them")
+        raise ScanInputError(
+            "this operation writes documents: give an output file for them",
+            ko="이 작업은 문서를 씁니다: 문서를 쓸 출력 파일을 지정하세요",
+        )
     if not request.spec.transforms and request.transformed is not None:
-        raise ScanInputError("an output for documents needs an operation that writes them")
+        raise ScanInputError(
+            "an output for documents needs an operation that writes them",
+            ko="문서 출력 파일은 문서를 쓰는 작업과 함께만 쓸 수 있습니다",
+        )
     paths = [request.output, request.rejects_path, request.work_path]
     if request.transformed is not None:
         paths.append(request.transformed)
     resolved = [p.resolve() for p in paths]
     if len(set(resolved)) != len(resolved):
-        raise ScanInputError("the output, transformed, rejects and work paths must differ")
+        raise ScanInputError(
+            "the output, transformed, rejects and work paths must differ",
+            ko="output, transformed, rejects, work 경로는 서로 달라야 합니다",
+        )
     for path in paths[:2] + paths[3:]:
         if path.is_dir():
-            raise ScanInputError(f"output {path} is a directory")
+            raise ScanInputError(
+                f"output {path} is a directory", ko=f"출력 {path}은(는) 디렉터리입니다"
+            )
 
 
 def _inspect(request: ScanRequest) -> tuple[Corpus, int, str]:
@@ -137,20 +148,30 @@ def _inspect(request: ScanRequest) -> tuple[Corpus, int, str]:
         inside = [p for p in outputs if p.resolve().is_relative_to(root.resolve())]
         if inside:
             raise ScanInputError(
-                f"{inside[0]} is inside the input directory {root}; write outputs elsewhere"
+                f"{inside[0]} is inside the input directory {root}; write outputs elsewhere",
+                ko=(
+                    f"{inside[0]}이(가) 입력 디렉터리 {root} 안에 있습니다. 출력은 다른 곳에 쓰세요"
+                ),
             )
     written = {
         p.resolve() for p in (request.output, request.rejects_path, request.transformed) if p
     }
     for file in corpus.files:
         if Path(file.path) in written:
-            raise ScanInputError(f"{file.name} is both an input and an output")
+            raise ScanInputError(
+                f"{file.name} is both an input and an output",
+                ko=f"{file.name}이(가) 입력이면서 출력입니다",
+            )
     read = request.read
     for file in corpus.files:
         if file.format is InputFormat.TEXT and read.id_field is not None:
             raise ScanInputError(
                 f"{file.name}: --id-field applies to JSONL and Parquet input; "
-                "text documents are named <file>:<line>"
+                "text documents are named <file>:<line>",
+                ko=(
+                    f"{file.name}: --id-field는 JSONL과 Parquet 입력에만 적용됩니다. "
+                    "텍스트 문서의 이름은 <file>:<line>입니다"
+                ),
             )
         if file.format is InputFormat.PARQUET:
             check_columns(file, read)

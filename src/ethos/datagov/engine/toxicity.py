@@ -41,9 +41,18 @@ class ToxicitySpec:
 
     def __post_init__(self) -> None:
         if self.action is not None and self.action not in ACTIONS:
-            raise ScanInputError(f"unknown action {self.action!r}; use one of {', '.join(ACTIONS)}")
+            raise ScanInputError(
+                f"unknown action {self.action!r}; use one of {', '.join(ACTIONS)}",
+                ko=(
+                    f"알 수 없는 조치 {self.action!r}입니다. 다음 중 하나를 쓰세요: "
+                    f"{', '.join(ACTIONS)}"
+                ),
+            )
         if self.threshold is not None and not 0.0 < self.threshold <= 1.0:
-            raise ScanInputError("--threshold must be above 0 and at most 1")
+            raise ScanInputError(
+                "--threshold must be above 0 and at most 1",
+                ko="--threshold는 0보다 크고 1 이하여야 합니다",
+            )
 
     @property
     def transforms(self) -> bool:

@@ -60,7 +60,11 @@ class WorkDir:
         except BlockingIOError:
             os.close(fd)
             raise ScanBusyError(
-                f"another scan is using the work directory {self.path}; wait for it to finish"
+                f"another scan is using the work directory {self.path}; wait for it to finish",
+                ko=(
+                    f"다른 스캔이 작업 디렉터리 {self.path}을(를) 쓰고 있습니다. "
+                    "끝날 때까지 기다리세요"
+                ),
             ) from None
         self._lock = fd
         try:
@@ -90,7 +94,12 @@ class WorkDir:
             raise ScanBusyError(
                 f"the work directory {self.path} holds an unfinished scan of other inputs "
                 "or options; run that command again to finish it, or delete the directory "
-                "(or pass --restart) to start over"
+                "(or pass --restart) to start over",
+                ko=(
+                    f"작업 디렉터리 {self.path}에 다른 입력이나 옵션으로 시작한 스캔이 "
+                    "끝나지 않은 채 남아 있습니다. 그 명령을 다시 실행해 끝내거나, "
+                    "디렉터리를 지우고(또는 --restart를 주고) 처음부터 시작하세요"
+                ),
             )
         files = [InputFile.from_json(f) for f in plan["files"]]
         return [
@@ -153,7 +162,11 @@ class WorkDir:
                 shutil.copyfileobj(source, target, _COPY_BUFFER)
         except FileNotFoundError:
             raise ScanBusyError(
-                f"{part} is missing although its shard is marked done; start over with --restart"
+                f"{part} is missing although its shard is marked done; start over with --restart",
+                ko=(
+                    f"샤드가 완료로 표시되었는데 {part}이(가) 없습니다. "
+                    "--restart로 처음부터 시작하세요"
+                ),
             ) from None
 
     def markers(self, count: int) -> list[bool]:

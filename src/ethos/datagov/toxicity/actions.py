@@ -103,13 +103,25 @@ def apply_action(
         ``mask_char`` that is not one printable character.
     """
     if not isinstance(text, str):
-        raise ToxicityInputError(f"apply_action() takes a str text, not {type(text).__name__}")
+        raise ToxicityInputError(
+            f"apply_action() takes a str text, not {type(text).__name__}",
+            ko=f"apply_action()의 text에는 {type(text).__name__}이(가) 아니라 str을 주어야 합니다",
+        )
     if not isinstance(result, ToxicityResult):
-        raise ToxicityInputError("apply_action() needs the ToxicityResult of the text")
+        raise ToxicityInputError(
+            "apply_action() needs the ToxicityResult of the text",
+            ko="apply_action()에는 그 텍스트의 ToxicityResult가 필요합니다",
+        )
     if not isinstance(action, Action):
-        raise ToxicityInputError(f"unknown action {action!r}; use Action.DROP, MASK or TAG")
+        raise ToxicityInputError(
+            f"unknown action {action!r}; use Action.DROP, MASK or TAG",
+            ko=f"알 수 없는 조치 {action!r}입니다. Action.DROP, MASK, TAG 중 하나를 쓰세요",
+        )
     if len(mask_char) != 1 or not mask_char.isprintable() or mask_char.isspace():
-        raise ToxicityInputError("mask_char must be one printable, non-space character")
+        raise ToxicityInputError(
+            "mask_char must be one printable, non-space character",
+            ko="mask_char는 공백이 아닌, 출력 가능한 문자 하나여야 합니다",
+        )
     if not result.labels:
         return FilteredText(text, (), 0)
     if Action.DROP in action:

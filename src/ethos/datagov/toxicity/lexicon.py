@@ -197,7 +197,12 @@ def _outside_exceptions(hangul: str, term: str, exceptions: tuple[str, ...]) -> 
 
 
 def _fail(source: str, where: str, field: str, reason: str) -> ToxicityConfigError:
-    return ToxicityConfigError(f"{source}: {where}: field '{field}': {reason}")
+    """The error naming file, entry and field (in Korean the frame only: the reason stays
+    as given)."""
+    return ToxicityConfigError(
+        f"{source}: {where}: field '{field}': {reason}",
+        ko=f"{source}: {where}: 필드 '{field}': {reason}",
+    )
 
 
 def _check_korean(term: str) -> bool:

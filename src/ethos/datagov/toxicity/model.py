@@ -84,35 +84,66 @@ class LinearModel:
         return _sigmoid(toxic), _sigmoid(hate)
 
 
-def _fail(source: str, where: str, reason: str) -> ToxicityConfigError:
-    return ToxicityConfigError(f"{source}: {where}: {reason}")
+def _fail(source: str, where: str, reason: str, reason_ko: str) -> ToxicityConfigError:
+    """The error naming file and place; ``where`` is "line N", "header" or "file"."""
+    where_ko = {"header": "헤더", "file": "파일"}.get(where, "")
+    if where.startswith("line "):
+        where_ko = f"{where.removeprefix('line ')}번째 줄"
+    return ToxicityConfigError(
+        f"{source}: {where}: {reason}", ko=f"{source}: {where_ko}: {reason_ko}"
+    )
 
 
 def _header(line: str, source: str) -> dict[str, Any]:
     magic, _, payload = line.rstrip("\n").partition("\t")
     if magic != MAGIC:
-        raise _fail(source, "line 1", f"not a toxicity model file (expected '{MAGIC}')")
+        raise _fail(
+            source,
+            "line 1",
+            f"not a toxicity model file (expected '{MAGIC}')",
+            f"유해성 모델 파일이 아닙니다('{MAGIC}'(으)로 시작해야 합니다)",
+        )
     try:
         header = json.loads(payload)
     except json.JSONDecodeError:
-        raise _fail(source, "line 1", "header is not valid JSON") from None
+        raise _fail(
+            source, "line 1", "header is not valid JSON", "헤더가 올바른 JSON이 아닙니다"
+        ) from None
     if not isinstance(header, dict):
-        raise _fail(source, "line 1", "header is not a JSON object")
+        raise _fail(source, "line 1", "header is not a JSON object", "헤더가 JSON 객체가 아닙니다")
     if header.get("format") != FORMAT:
-        raise _fail(source, "header", f"field 'format': expected {FORMAT}")
+        raise _fail(
+            source,
+            "header",
+            f"field 'format': expected {FORMAT}",
+            f"필드 'format': {FORMAT}이어야 합니다",
+        )
     if header.get("feature_version") != FEATURE_VERSION:
         raise _fail(
-            source, "header", f"field 'feature_version': expected {FEATURE_VERSION}; retrain"
+            source,
+            "header",
+            f"field 'feature_version': expected {FEATURE_VERSION}; retrain",
+            f"필드 'feature_version': {FEATURE_VERSION}이어야 합니다. 모델을 다시 학습하세요",
         )
     if header.get("heads") != list(HEADS):
-        raise _fail(source, "header", f"field 'heads': expected {list(HEADS)}")
+        raise _fail(
+            source,
+            "header",
+            f"field 'heads': expected {list(HEADS)}",
+            f"필드 'heads': {list(HEADS)}이어야 합니다",
+        )
     scales = header.get("scales")
     if (
         not isinstance(scales, list)
         or len(scales) != len(HEADS)
         or not all(isinstance(s, int | float) and s > 0 for s in scales)
     ):
-        raise _fail(source, "header", "field 'scales': expected two positive numbers")
+        raise _fail(
+            source,
+            "header",
+            "field 'scales': expected two positive numbers",
+            "필드 'scales': 양수 두 개여야 합니다",
+        )
     return header
 
 
@@ -131,7 +162,12 @@ def load_model(path: str | Path) -> LinearModel:
         with gzip.open(path, "rt", encoding="utf-8") as handle:
             lines = handle.read().split("\n")
     except (OSError, EOFError, UnicodeDecodeError) as exc:
-        raise _fail(source, "file", f"cannot read: {type(exc).__name__}") from None
+        raise _fail(
+            source,
+            "file",
+            f"cannot read: {type(exc).__name__}",
+            f"읽을 수 없습니다: {type(exc).__name__}",
+        ) from None
     header = _header(lines[0], source)
     toxic_scale, hate_scale = (float(s) for s in header["scales"])
     toxic: dict[str, float] = {}
@@ -141,13 +177,25 @@ def load_model(path: str | Path) -> LinearModel:
             continue
         parts = line.split("\t")
         if len(parts) != 3 or not parts[0] or parts[0] in toxic or parts[0] in hate:
-            raise _fail(source, f"line {number}", "expected a new feature and two integers")
+            raise _fail(
+                source,
+                f"line {number}",
+                "expected a new feature and two integers",
+                "새 특징 하나와 정수 두 개가 있어야 합니다",
+            )
         try:
             q_toxic, q_hate = int(parts[1]), int(parts[2])
         except ValueError:
-            raise _fail(source, f"line {number}", "weights are not integers") from None
+            raise _fail(
+                source, f"line {number}", "weights are not integers", "가중치가 정수가 아닙니다"
+            ) from None
         if abs(q_toxic) > _QMAX or abs(q_hate) > _QMAX:
-            raise _fail(source, f"line {number}", f"weight outside +-{_QMAX}")
+            raise _fail(
+                source,
+                f"line {number}",
+                f"weight outside +-{_QMAX}",
+                f"가중치가 +-{_QMAX} 범위를 벗어납니다",
+            )
         if q_toxic:
             toxic[parts[0]] = q_toxic * toxic_scale
         if q_hate:

@@ -199,7 +199,10 @@ class ToxicityScorer:
             When ``text`` is not a ``str``.
         """
         if not isinstance(text, str):
-            raise ToxicityInputError(f"score() takes a str, not {type(text).__name__}")
+            raise ToxicityInputError(
+                f"score() takes a str, not {type(text).__name__}",
+                ko=f"score()에는 {type(text).__name__}이(가) 아니라 str을 주어야 합니다",
+            )
         scores = dict.fromkeys(LABELS, 0.0)
         found_targets: set[str] = set()
         min_share = self._thresholds.hate_model_min_latin_share
@@ -257,7 +260,10 @@ class ToxicityScorer:
         (``여자들은``) is not masked: it is the target, not the insult.
         """
         if not isinstance(text, str):
-            raise ToxicityInputError(f"offending_spans() takes a str, not {type(text).__name__}")
+            raise ToxicityInputError(
+                f"offending_spans() takes a str, not {type(text).__name__}",
+                ko=f"offending_spans()에는 {type(text).__name__}이(가) 아니라 str을 주어야 합니다",
+            )
         words = [(m.start(), m.end()) for m in _WORD.finditer(text)]
         verdicts: dict[str, bool] = {}  # texts repeat their words: judge each word once
         flagged = {

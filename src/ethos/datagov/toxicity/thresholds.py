@@ -59,7 +59,10 @@ def build_thresholds(raw: Any, source: str) -> Thresholds:
     except ValidationError as exc:
         error = exc.errors(include_input=False, include_url=False)[0]
         field = ".".join(str(part) for part in error["loc"]) or "(root)"
-        raise ToxicityConfigError(f"{source}: field '{field}': {error['msg']}") from None
+        raise ToxicityConfigError(
+            f"{source}: field '{field}': {error['msg']}",
+            ko=f"{source}: 필드 '{field}': {error['msg']}",
+        ) from None
 
 
 def load_thresholds(path: str | Path) -> Thresholds:

@@ -158,5 +158,11 @@ def describe(me: ApiActor, project_id: Id, body: dict[str, Any]) -> dict[str, An
         try:
             described = cards.describe_project(me.ctx, project_id, file=path)
         except InvalidInputError as exc:
-            raise InvalidInputError(exc.message.replace(f"--file {path}", "body")) from None
+            # The temporary file is no one's business: name the body instead, in each language.
+            def named(text: str) -> str:
+                return text.replace(f"--file {path}", "body").replace(str(path), "body")
+
+            raise InvalidInputError(
+                named(exc.message), ko=named(exc.message_ko) if exc.message_ko else None
+            ) from None
     return described.model_dump(mode="json")

@@ -148,7 +148,14 @@ def evidence(me: ApiActor, project_id: Id, finding_id: Id, body: EvidenceIn) -> 
                 me.ctx, project_id, finding_id, url=body.url, record=record, note=body.note
             )
         except InvalidInputError as exc:
-            raise InvalidInputError(exc.message.replace(f"--record {record}", "record")) from None
+            # The temporary file is no one's business: name the record instead, in each language.
+            def named(text: str) -> str:
+                given = f"--record {record}"
+                return text.replace(given, "record").replace(str(record), "record")
+
+            raise InvalidInputError(
+                named(exc.message), ko=named(exc.message_ko) if exc.message_ko else None
+            ) from None
     return {"id": added.id, "type": added.type.value, "sha256": added.sha256}
 
 

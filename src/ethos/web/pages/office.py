@@ -54,7 +54,10 @@ def _year(value: str) -> int | None:
     if not text:
         return None
     if not text.isdigit() or not 1950 <= int(text) <= 2100:
-        raise InvalidInputError(f"year: {text[:10]!r} is not a year from 1950 to 2100")
+        raise InvalidInputError(
+            f"year: {text[:10]!r} is not a year from 1950 to 2100",
+            ko=f"year: {text[:10]!r}은(는) 1950년부터 2100년 사이의 연도가 아닙니다",
+        )
     return int(text)
 
 
@@ -149,10 +152,12 @@ def _form(
     *,
     values: dict[str, Any],
     action: str,
-    error: str | None = None,
+    error: InvalidInputError | None = None,
     replacing: OfficeRecord | None = None,
     reason: str = "",
 ) -> HTMLResponse:
+    """The record form; with ``error``, shown in the person's language, and the fields the
+    (English) message names marked invalid."""
     committees = office.list_records(me.reader, kind=OfficeKind.COMMITTEE)
     return render(
         request,
@@ -166,8 +171,8 @@ def _form(
         rows=member_rows(values),
         committees=committees,
         action=action,
-        error=error,
-        invalid={m.group(1).split(".")[0] for m in _FIELD.finditer(error or "")},
+        error=error.text(me.lang) if error else None,
+        invalid={m.group(1).split(".")[0] for m in _FIELD.finditer(error.message if error else "")},
         replacing=replacing,
         reason=reason,
     )
@@ -200,7 +205,7 @@ async def add_record(request: Request, me: PageActor, kind: str) -> Response:
             chosen,
             values=_typed_back(chosen, form),
             action=request.url.path,
-            error=exc.message,
+            error=exc,
         )
         return await run_in_threadpool(again)
     say(request, me, "Record added.")
@@ -217,7 +222,10 @@ def import_records(
         try:
             data = yaml.safe_load(records)
         except yaml.YAMLError:
-            raise InvalidInputError("records: not valid YAML or JSON") from None
+            raise InvalidInputError(
+                "records: not valid YAML or JSON",
+                ko="records: 올바른 YAML이나 JSON이 아닙니다",
+            ) from None
         added = office.add_records(me.ctx, data, source="records")
     except InvalidInputError as exc:
         return render(
@@ -228,7 +236,7 @@ def import_records(
             kinds=list(OfficeKind),
             kind_labels=KIND_LABELS,
             records_text=records,
-            error=exc.message,
+            error=exc.text(me.lang),
         )
     translate = request.app.state.ethos.catalogues.get(me.lang).gettext
     say(request, me, translate("Records added: {count}.").format(count=len(added)))
@@ -290,7 +298,10 @@ async def replace(request: Request, me: PageActor, record_id: int) -> Response:
     data = record_from_form(old.kind, form)
     try:
         if not reason:
-            raise InvalidInputError("reason: say why the record is corrected")
+            raise InvalidInputError(
+                "reason: say why the record is corrected",
+                ko="reason: 기록을 바로잡는 이유를 적어 주세요",
+            )
         change = partial(office.replace_record, me.ctx, record_id, data, reason=reason)
         _, new = await run_in_threadpool(change)
     except InvalidInputError as exc:
@@ -301,7 +312,7 @@ async def replace(request: Request, me: PageActor, record_id: int) -> Response:
             old.kind,
             values=_typed_back(old.kind, form),
             action=request.url.path,
-            error=exc.message,
+            error=exc,
             replacing=old,
             reason=reason,
         )
