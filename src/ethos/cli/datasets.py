@@ -304,7 +304,10 @@ def _date(text: str | None) -> dt.date | None:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise InvalidInputError(f"--as-of: {text!r} is not a date (YYYY-MM-DD)") from None
+        raise InvalidInputError(
+            f"--as-of: {text!r} is not a date (YYYY-MM-DD)",
+            ko=f"--as-of: {text!r}은(는) 날짜(YYYY-MM-DD)가 아닙니다",
+        ) from None
 
 
 @datasets_app.command("due")

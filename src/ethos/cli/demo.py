@@ -30,7 +30,9 @@ def demo_command(
     if list_projects(context):
         raise ConflictError(
             f"the database {context.store.url} already has projects; "
-            "the demo needs an empty one (give another --db)"
+            "the demo needs an empty one (give another --db)",
+            ko=f"데이터베이스 {context.store.url}에 이미 과제가 있습니다. "
+            "데모에는 빈 데이터베이스가 필요합니다(다른 --db를 지정하세요)",
         )
     typer.echo(f"Ethos demo · database {context.store.url}\n")
     organisation = demo.load_demo_organisation()

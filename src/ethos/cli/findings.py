@@ -124,7 +124,10 @@ def show(ctx: typer.Context, project: str = PROJECT, finding: int = FINDING) -> 
     _, found = service.list_findings(state(ctx).context(), project)
     match = next((f for f in found if f.id == finding), None)
     if match is None:
-        raise InvalidInputError(f"finding {finding} not found in project {project!r}")
+        raise InvalidInputError(
+            f"finding {finding} not found in project {project!r}",
+            ko=f"문제 {finding}: 과제 {project!r}에서 찾을 수 없습니다",
+        )
     emit_json(finding_detail(match))
 
 
@@ -172,7 +175,10 @@ def assign(
     try:
         due_date = date.fromisoformat(due)
     except ValueError:
-        raise InvalidInputError(f"--due: {due!r} is not a date (YYYY-MM-DD)") from None
+        raise InvalidInputError(
+            f"--due: {due!r} is not a date (YYYY-MM-DD)",
+            ko=f"--due: {due!r}은(는) 날짜(YYYY-MM-DD)가 아닙니다",
+        ) from None
     f = service.assign_finding(state(ctx).context(), project, finding, owner=owner, due=due_date)
     _show(f, fmt, "assigned")
 

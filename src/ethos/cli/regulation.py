@@ -140,7 +140,10 @@ def kb_validate(ctx: typer.Context, fmt: OutputFormat = FORMAT) -> None:
         if fmt is not OutputFormat.JSON:
             for line in problems:
                 typer.echo(line, err=True)
-        raise ContentError(f"the knowledge base has {len(problems)} problem(s)")
+        raise ContentError(
+            f"the knowledge base has {len(problems)} problem(s)",
+            ko=f"지식 베이스에 문제가 {len(problems)}건 있습니다",
+        )
     if fmt is not OutputFormat.JSON:
         typer.echo("knowledge base valid")
 
@@ -214,7 +217,10 @@ def facts_show(
     sctx = state(ctx).context()
     revisions = service.facts_history(sctx, project)
     if not revisions:
-        raise InvalidInputError(f"project {project!r} has no intake facts yet (`ethos facts set`)")
+        raise InvalidInputError(
+            f"project {project!r} has no intake facts yet (`ethos facts set`)",
+            ko=f"과제 {project!r}에는 아직 사실 정보가 없습니다(`ethos facts set`)",
+        )
     chosen = revisions if history else revisions[-1:]
     rows = [
         {
@@ -238,7 +244,10 @@ def _date(text: str, option: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise InvalidInputError(f"{option}: {text!r} is not a date (YYYY-MM-DD)") from None
+        raise InvalidInputError(
+            f"{option}: {text!r} is not a date (YYYY-MM-DD)",
+            ko=f"{option}: {text!r}은(는) 날짜(YYYY-MM-DD)가 아닙니다",
+        ) from None
 
 
 def _print_classification(result: Classification) -> None:
@@ -287,7 +296,10 @@ def classify_command(
 ) -> None:
     """Classify under the EU AI Act and Korea's AI Basic Act, with dated obligations."""
     if (project is None) == (facts is None):
-        raise InvalidInputError("give either a PROJECT or --facts FILE (not both)")
+        raise InvalidInputError(
+            "give either a PROJECT or --facts FILE (not both)",
+            ko="PROJECT와 --facts FILE 중 하나만 지정하세요(둘 다는 안 됩니다)",
+        )
     day = _date(as_of, "--as-of") if as_of else None
     cli = state(ctx)
     if facts is not None:

@@ -75,9 +75,14 @@ def report_command(
     cli = state(ctx)
     language = lang or cli.lang
     if language not in ("ko", "en"):
-        raise InvalidInputError(f"--lang: {language!r} is not one of: ko, en")
+        raise InvalidInputError(
+            f"--lang: {language!r} is not one of: ko, en",
+            ko=f"--lang: {language!r}은(는) ko, en 중 하나가 아닙니다",
+        )
     if fmt is ReportFormat.PDF and out is None:
-        raise InvalidInputError("--format pdf: give --out FILE.pdf")
+        raise InvalidInputError(
+            "--format pdf: give --out FILE.pdf", ko="--format pdf: --out FILE.pdf를 지정하세요"
+        )
     report = report_service.build_report(
         cli.context(), year, lang=language, organisation=organisation.strip()
     )

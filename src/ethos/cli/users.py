@@ -24,7 +24,10 @@ def _password(from_stdin: bool) -> str:
     if from_stdin:
         line = sys.stdin.readline().rstrip("\r\n")
         if not line:
-            raise InvalidInputError("--password-stdin: standard input gave no password")
+            raise InvalidInputError(
+                "--password-stdin: standard input gave no password",
+                ko="--password-stdin: 표준 입력에서 비밀번호를 받지 못했습니다",
+            )
         return line
     value: str = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
     return value

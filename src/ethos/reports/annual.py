@@ -36,20 +36,32 @@ def _all_labels() -> dict[str, dict[str, str]]:
     path = _TEMPLATES / "report-labels.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     if not isinstance(data, dict) or data.get("schema") != "ethos.report-labels/1":
-        raise ContentError(f"{path}: expected schema ethos.report-labels/1")
+        raise ContentError(
+            f"{path}: expected schema ethos.report-labels/1",
+            ko=f"{path}: 스키마 ethos.report-labels/1이어야 합니다",
+        )
     labels = data.get("labels")
     if not isinstance(labels, dict):
-        raise ContentError(f"{path}: field labels: expected a mapping")
+        raise ContentError(
+            f"{path}: field labels: expected a mapping",
+            ko=f"{path}: 필드 labels: 매핑이어야 합니다",
+        )
     for key, value in labels.items():
         if not isinstance(value, dict) or not value.get("en") or not value.get("ko"):
-            raise ContentError(f"{path}: label {key!r}: both en and ko are required")
+            raise ContentError(
+                f"{path}: label {key!r}: both en and ko are required",
+                ko=f"{path}: 레이블 {key!r}: en과 ko가 모두 있어야 합니다",
+            )
     return {str(k): {"en": str(v["en"]), "ko": str(v["ko"])} for k, v in labels.items()}
 
 
 def report_labels(lang: str) -> dict[str, str]:
     """Every label of the report in ``lang``."""
     if lang not in ("ko", "en"):
-        raise InvalidInputError(f"--lang: {lang!r} is not one of: ko, en")
+        raise InvalidInputError(
+            f"--lang: {lang!r} is not one of: ko, en",
+            ko=f"--lang: {lang!r}은(는) ko, en 중 하나가 아닙니다",
+        )
     return {key: value[lang] for key, value in _all_labels().items()}
 
 
@@ -154,7 +166,9 @@ def render_report_pdf(report: dict[str, Any]) -> tuple[bytes, dict[str, int]]:
     except ImportError as exc:  # pragma: no cover - depends on the install
         raise InvalidInputError(
             "--format pdf needs WeasyPrint: install Ethos with the 'pdf' extra "
-            f"({exc.name} is missing)"
+            f"({exc.name} is missing)",
+            ko="--format pdf에는 WeasyPrint가 필요합니다: Ethos를 'pdf' 추가 기능과 함께 "
+            f"설치하세요({exc.name}이(가) 없습니다)",
         ) from None
     wanted = {s["id"] for s in report["sections"]} | set(report["anchor_sections"])
     pages: dict[str, int] = dict.fromkeys(wanted, PLACEHOLDER)
@@ -163,10 +177,16 @@ def render_report_pdf(report: dict[str, Any]) -> tuple[bytes, dict[str, int]]:
         found = _anchor_pages(document)
         missing = sorted(wanted - set(found))
         if missing:
-            raise ContentError(f"report layout lost anchors: {', '.join(missing[:5])}")
+            raise ContentError(
+                f"report layout lost anchors: {', '.join(missing[:5])}",
+                ko=f"보고서 조판에서 앵커가 사라졌습니다: {', '.join(missing[:5])}",
+            )
         settled = {a: found[a] for a in wanted}
         if settled == pages:
             pdf: bytes = document.write_pdf()
             return pdf, pages
         pages = settled
-    raise ContentError("report page numbers did not settle after 4 layouts")
+    raise ContentError(
+        "report page numbers did not settle after 4 layouts",
+        ko="보고서 쪽 번호가 네 번 조판한 뒤에도 정해지지 않았습니다",
+    )

@@ -44,7 +44,9 @@ def render_card_pdf(html: str) -> bytes:
     except ImportError as exc:  # pragma: no cover - depends on the install
         raise InvalidInputError(
             "--format pdf needs WeasyPrint: install Ethos with the 'pdf' extra "
-            f"({exc.name} is missing)"
+            f"({exc.name} is missing)",
+            ko="--format pdf에는 WeasyPrint가 필요합니다: Ethos를 'pdf' 추가 기능과 함께 "
+            f"설치하세요({exc.name}이(가) 없습니다)",
         ) from None
     document: bytes = weasyprint.HTML(string=html).write_pdf()
     return document

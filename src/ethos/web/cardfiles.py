@@ -54,7 +54,10 @@ def _render(
     ctx: ServiceContext, project_id: int, fmt: str, lang: str
 ) -> tuple[dict[str, Any], bytes]:
     if fmt not in FORMATS:
-        raise InvalidInputError(f"format: {fmt!r} is not one of: {', '.join(FORMATS)}")
+        raise InvalidInputError(
+            f"format: {fmt!r} is not one of: {', '.join(FORMATS)}",
+            ko=f"format: {fmt!r}은(는) {', '.join(FORMATS)} 중 하나가 아닙니다",
+        )
     card = cards.build_card(ctx, project_id, lang=lang)
     if fmt == "json":
         return card, render_card_json(card).encode()

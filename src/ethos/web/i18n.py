@@ -39,7 +39,10 @@ def _compile(path: Path) -> gettext.NullTranslations:
         with path.open("rb") as handle:
             catalog = read_po(handle, abort_invalid=True)
     except (PoFileError, UnicodeDecodeError) as exc:
-        raise ContentError(f"{path}: not a valid gettext catalogue ({exc})") from None
+        raise ContentError(
+            f"{path}: not a valid gettext catalogue ({exc})",
+            ko=f"{path}: 올바른 gettext 카탈로그가 아닙니다({exc})",
+        ) from None
     buffer = io.BytesIO()
     write_mo(buffer, catalog)
     buffer.seek(0)
@@ -52,6 +55,9 @@ def load_catalogues(root: Path = LOCALE_DIR) -> Catalogues:
     for lang in LANGUAGES:
         path = root / lang / "LC_MESSAGES" / "messages.po"
         if not path.is_file():
-            raise ContentError(f"{path}: the {lang} interface catalogue is missing")
+            raise ContentError(
+                f"{path}: the {lang} interface catalogue is missing",
+                ko=f"{path}: {lang} 화면 문구 카탈로그가 없습니다",
+            )
         translations[lang] = _compile(path)
     return Catalogues(translations)

@@ -45,9 +45,15 @@ def annual_report(
     (slow, for PDF) layout, e.g. to give the database connection back.
     """
     if fmt not in REPORT_FORMATS:
-        raise InvalidInputError(f"format: {fmt!r} is not one of: {', '.join(REPORT_FORMATS)}")
+        raise InvalidInputError(
+            f"format: {fmt!r} is not one of: {', '.join(REPORT_FORMATS)}",
+            ko=f"format: {fmt!r}은(는) {', '.join(REPORT_FORMATS)} 중 하나가 아닙니다",
+        )
     if lang not in ("ko", "en"):
-        raise InvalidInputError(f"lang: {lang!r} is not one of: ko, en")
+        raise InvalidInputError(
+            f"lang: {lang!r} is not one of: ko, en",
+            ko=f"lang: {lang!r}은(는) ko, en 중 하나가 아닙니다",
+        )
     data = report.build_report(reader, year, lang=lang, organisation=organisation.strip())
     if before_layout is not None:
         before_layout()

@@ -62,7 +62,10 @@ class WebSettings:
         for name in ("max_body_bytes", "max_upload_bytes"):
             value = getattr(self, name)
             if value is not None and not 1 <= value <= _MAX_LIMIT:
-                raise InvalidInputError(f"{name}: {value} is not a size from 1 byte to 1 TiB")
+                raise InvalidInputError(
+                    f"{name}: {value} is not a size from 1 byte to 1 TiB",
+                    ko=f"{name}: {value}은(는) 1바이트에서 1TiB 사이의 크기가 아닙니다",
+                )
 
     @classmethod
     def from_env(cls, database_url: str | None = None) -> WebSettings:
@@ -89,7 +92,8 @@ class WebSettings:
 def _threads(value: str) -> int:
     if not value.strip().isdigit() or not 1 <= int(value) <= 256:
         raise InvalidInputError(
-            f"ETHOS_THREADS: {value[:10]!r} is not a whole number from 1 to 256"
+            f"ETHOS_THREADS: {value[:10]!r} is not a whole number from 1 to 256",
+            ko=f"ETHOS_THREADS: {value[:10]!r}은(는) 1에서 256 사이의 정수가 아닙니다",
         )
     return int(value)
 
@@ -100,7 +104,8 @@ def _size(variable: str) -> int | None:
         return None
     if not value.isdigit() or not 1 <= int(value) <= _MAX_LIMIT:
         raise InvalidInputError(
-            f"{variable}: {value[:20]!r} is not a size in bytes from 1 to {_MAX_LIMIT}"
+            f"{variable}: {value[:20]!r} is not a size in bytes from 1 to {_MAX_LIMIT}",
+            ko=f"{variable}: {value[:20]!r}은(는) 1에서 {_MAX_LIMIT} 사이의 바이트 크기가 아닙니다",
         )
     return int(value)
 
@@ -109,7 +114,9 @@ def _long_enough(key: str, where: str) -> str:
     if len(key) < MIN_SECRET_KEY:
         raise InvalidInputError(
             f"{where}: the secret key is too short ({MIN_SECRET_KEY} characters or more; "
-            "`python -c 'import secrets; print(secrets.token_urlsafe(48))'` makes one)"
+            "`python -c 'import secrets; print(secrets.token_urlsafe(48))'` makes one)",
+            ko=f"{where}: 비밀 키가 너무 짧습니다({MIN_SECRET_KEY}자 이상 필요. "
+            "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`로 만들 수 있습니다)",
         )
     return key
 

@@ -70,7 +70,9 @@ def _confirm(request: Request, me: ApiActor, password: str, purpose: str) -> Non
     except accounts.LoginThrottledError:
         raise
     except accounts.AuthenticationError:
-        raise InvalidInputError("current_password: not right") from None
+        raise InvalidInputError(
+            "current_password: not right", ko="current_password: 맞지 않습니다"
+        ) from None
 
 
 @router.get("/users", summary="Every account (admin and auditor)")
@@ -100,7 +102,10 @@ def set_password(
 ) -> dict[str, Any]:
     if _is_me(me, username):
         if body.current_password is None:
-            raise InvalidInputError("current_password: required to change your own password")
+            raise InvalidInputError(
+                "current_password: required to change your own password",
+                ko="current_password: 자신의 비밀번호를 바꾸려면 필요합니다",
+            )
         _confirm(request, me, body.current_password, "change password")
         ended = accounts.set_password(me.ctx, me.principal.username, body.password)
     else:

@@ -111,7 +111,7 @@ async def _json(request: Request) -> Any:
     try:
         return json.loads(await request.body())
     except (json.JSONDecodeError, UnicodeDecodeError):
-        raise InvalidInputError("body: not valid JSON") from None
+        raise InvalidInputError("body: not valid JSON", ko="body: 올바른 JSON이 아닙니다") from None
 
 
 def _admin(me: Actor, action: str, subject: str = "office") -> None:
@@ -174,10 +174,16 @@ async def replace(request: Request, me: ApiActor, record_id: Id) -> dict[str, An
     await run_in_threadpool(_admin, me, "correct an office record", f"office:{record_id}")
     body = await _json(request)
     if not isinstance(body, dict) or set(body) != {"reason", "record"}:
-        raise InvalidInputError("body: expected an object with reason and record")
+        raise InvalidInputError(
+            "body: expected an object with reason and record",
+            ko="body: reason과 record가 있는 객체여야 합니다",
+        )
     reason, record = body["reason"], body["record"]
     if not isinstance(reason, str) or not isinstance(record, dict):
-        raise InvalidInputError("body: reason is text and record an object")
+        raise InvalidInputError(
+            "body: reason is text and record an object",
+            ko="body: reason은 텍스트, record는 객체여야 합니다",
+        )
     change = partial(
         office.replace_record, me.ctx, record_id, record, reason=reason, source="record"
     )

@@ -83,7 +83,10 @@ def _store_answers(me: Actor, project_id: int, form: Mapping[str, object]) -> in
             continue
         item = key.removeprefix("score.")
         if not value.isdigit():
-            raise InvalidInputError(f"item {item!r}: score {value[:10]!r} is not 1-5")
+            raise InvalidInputError(
+                f"item {item!r}: score {value[:10]!r} is not 1-5",
+                ko=f"문항 {item!r}: 점수 {value[:10]!r}은(는) 1~5가 아닙니다",
+            )
         comment = form.get(f"comment.{item}")
         text = comment.strip()[:_MAX_COMMENT] if isinstance(comment, str) else ""
         old = previous.get(item)

@@ -62,7 +62,9 @@ def set_facts(
     try:
         data = yaml.safe_load(facts)
     except yaml.YAMLError:
-        raise InvalidInputError("facts: not valid YAML or JSON") from None
+        raise InvalidInputError(
+            "facts: not valid YAML or JSON", ko="facts: 올바른 YAML이나 JSON이 아닙니다"
+        ) from None
     change = regulation.set_facts(me.ctx, project_id, data or {})
     if change.unchanged:
         say(request, me, "Facts unchanged.")
