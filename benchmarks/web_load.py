@@ -18,12 +18,14 @@ endpoint after a change (the member records an answer through the API, which mov
 key): what a request costs when it has to compute afresh.
 
     .venv/bin/python benchmarks/web_load.py [--projects 1000] [--clients 20] [--rounds 15]
-        [--workers 2] [--data DIR] [--json FILE]
+        [--workers 2] [--data DIR] [--json FILE] [--sequential N]
 
 ``--data DIR`` keeps the seeded database in DIR and reuses it on the next run (seeding takes
 minutes); ``--workers`` is passed to ``ethos serve``. Besides latencies, the run reports the
 load average and the CPU seconds used by the server (all its processes) and by the clients,
-because the machine may be shared with other work.
+because the machine may be shared with other work. ``--sequential N`` replaces the
+concurrent run by N requests to each endpoint one at a time (one worker), reporting the
+server's CPU per request, which other work on the machine moves less.
 
 Goal on the project's 2-core machine: p95 under 100 ms. Every request loop is bounded and
 only loopback addresses are used.
@@ -221,6 +223,34 @@ def first_after_change(
     return found
 
 
+def one_at_a_time(
+    server_pid: int, endpoints: dict[str, str], who: tuple[Any, Any, str], n: int
+) -> dict[str, Any]:
+    """Server CPU per request, ``n`` requests to each endpoint one after the other."""
+    office, member, token = who
+    clients = [
+        office,
+        member,
+        httpx.Client(
+            base_url=member.base_url, timeout=30, headers={"Authorization": f"Bearer {token}"}
+        ),
+    ]
+    results: dict[str, Any] = {"run": {"load_average_before": round(os.getloadavg()[0], 2)}}
+    for client, (name, path) in zip(clients, endpoints.items(), strict=True):
+        for _ in range(10):  # warm-up
+            client.get(path)
+        before = server_cpu_seconds(server_pid)
+        for _ in range(n):
+            response = client.get(path)
+            assert response.status_code == 200, f"{name}: {response.status_code}"
+        cpu_ms = (server_cpu_seconds(server_pid) - before) / n * 1000
+        results[name] = {"requests": n, "server_cpu_ms_per_request": round(cpu_ms, 2)}
+        print(f"  {name:<36} server CPU {cpu_ms:6.2f} ms a request ({n} one at a time)")
+    results["run"]["load_average_after"] = round(os.getloadavg()[0], 2)
+    print(f"  load average {results['run']['load_average_before']} to {os.getloadavg()[0]:.2f}")
+    return results
+
+
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
@@ -263,6 +293,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         }
         for client, path in zip((office, member, member), endpoints.values(), strict=True):
             client.get(path, headers={"Authorization": f"Bearer {token}"})  # warm up
+        if args.sequential:
+            return one_at_a_time(server.pid, endpoints, (office, member, token), args.sequential)
         samples: dict[str, list[float]] = {name: [] for name in endpoints}
         errors: list[str] = []
 
@@ -367,6 +399,14 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1, help="ethos serve --workers")
     parser.add_argument("--data", type=Path, help="Keep (and reuse) the seeded database here.")
     parser.add_argument("--json", type=Path, help="Also write the figures here.")
+    parser.add_argument(
+        "--sequential",
+        type=int,
+        default=0,
+        metavar="N",
+        help="Instead of the concurrent run: N requests to each endpoint one at a time, "
+        "and the server's CPU per request.",
+    )
     args = parser.parse_args()
     results = run(args)
     if args.json:

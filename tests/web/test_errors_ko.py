@@ -6,9 +6,10 @@ import re
 from collections.abc import Callable
 from html import unescape
 
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from ethos.domain.errors import ContentError
+from ethos.domain.errors import ContentError, InvalidInputError
 from ethos.services import findings, office, projects
 from ethos.web.errors import public_message
 from tests.web.conftest import Browser, World
@@ -60,10 +61,14 @@ def test_the_api_answers_english_and_korean_side_by_side(api: Api, world: World)
     assert error["message"].split(": ")[-1] == error["message_ko"].split(": ")[-1]
 
 
-def test_an_error_without_korean_answers_json_without_message_ko(api: Api) -> None:
-    response = api(None).get("/api/v1/projects")
-    assert response.status_code == 401
-    assert set(response.json()["error"]) == {"type", "message"}
+def test_an_error_without_korean_answers_json_without_message_ko(app: FastAPI) -> None:
+    @app.get("/api/v1/test-english-only")
+    def english_only() -> None:  # only in this test app: every shipped error has Korean
+        raise InvalidInputError("english only")
+
+    response = TestClient(app).get("/api/v1/test-english-only")
+    assert response.status_code == 400
+    assert response.json()["error"] == {"type": "invalid_input", "message": "english only"}
 
 
 def test_a_content_error_names_no_server_folder_in_either_language() -> None:

@@ -266,3 +266,41 @@ def test_serve_refuses_zero_workers(world: World) -> None:
         check=False,
     )
     assert done.returncode == 2 and "--workers" in done.stderr
+
+
+@pytest.fixture
+def hand_offs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """What the app hands to a worker thread, by name, as it does."""
+    handed: list[str] = []
+    run_sync = to_thread.run_sync
+
+    async def counting(func, *args, **kwargs):  # type: ignore[no-untyped-def]
+        handed.append(getattr(func, "__qualname__", repr(func)))
+        return await run_sync(func, *args, **kwargs)
+
+    monkeypatch.setattr(to_thread, "run_sync", counting)
+    return handed
+
+
+def test_a_request_takes_two_worker_thread_hand_offs(
+    browser: Callable[..., Browser],
+    api: Callable[[str | None], TestClient],
+    world: World,
+    hand_offs: list[str],
+) -> None:
+    care = world.projects["care"]
+    b, client = browser("alice"), api("alice")
+    assert b.get(f"/projects/{care}").status_code == 200
+    assert client.get(f"/api/v1/projects/{care}/profile").status_code == 200
+    requests = {
+        # Into the account's dependency and into the endpoint; the API's sync endpoints
+        # also have their answer validated in one. A generator dependency's exit took one
+        # more each (3 and 4).
+        2: lambda: b.get(f"/projects/{care}"),
+        3: lambda: client.get(f"/api/v1/projects/{care}/profile"),
+    }
+    for expected, request in requests.items():
+        hand_offs.clear()
+        assert request().status_code == 200
+        assert len(hand_offs) == expected, hand_offs
+        assert "_actor" in hand_offs[0], hand_offs

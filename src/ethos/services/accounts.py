@@ -330,8 +330,7 @@ def authenticate_token(
     housekeeping(ctx)
     now = ctx.clock()
     with ctx.store.for_reading().unit_of_work() as uow:
-        found = uow.api_tokens.by_digest(digest(token.strip()[:200]))
-        account = uow.accounts.get(found.user_id) if found else None
+        found, account = uow.api_tokens.with_account(digest(token.strip()[:200])) or (None, None)
         problem = _token_problem(found, account, now)
         key = note_key(source, str(found.id) if found else "unknown")
         since = now - (window or retention())

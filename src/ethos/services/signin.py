@@ -188,11 +188,11 @@ def session_account(ctx: ServiceContext, user_id: int, secret: str) -> Account |
     """The account a session cookie names, if its session is open and the account active."""
     housekeeping(ctx)
     with ctx.store.for_reading().unit_of_work() as uow:
-        found = uow.web_sessions.by_digest(digest(secret[:200]))
-        account = uow.accounts.get(user_id) if found and found.user_id == user_id else None
-    if found is None or account is None or not account.active:
+        found = uow.web_sessions.with_account(digest(secret[:200]))
+    if found is None:
         return None
-    if found.expires_at <= ctx.clock():
+    opened, account = found
+    if opened.user_id != user_id or not account.active or opened.expires_at <= ctx.clock():
         return None
     return account
 

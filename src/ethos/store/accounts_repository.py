@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import delete, func, select, text, update
+from sqlalchemy import bindparam, delete, func, select, text, update
 from sqlalchemy.orm import Session
 
 from ethos.domain.projects import Member, Role
@@ -93,6 +95,53 @@ def _token(row: ApiTokenRow) -> ApiToken:
     )
 
 
+_ACCOUNT_COLUMNS = (
+    UserRow.id,
+    UserRow.username,
+    UserRow.display_name,
+    UserRow.role,
+    UserRow.active,
+    UserRow.created_at,
+    UserRow.password_hash,
+)
+# One query each for the check of every request: the session (or token) with its account,
+# read as plain rows (no ORM objects), the statements built once.
+_SESSION_WITH_ACCOUNT = (
+    select(
+        WebSessionRow.id,
+        WebSessionRow.user_id,
+        WebSessionRow.created_at,
+        WebSessionRow.expires_at,
+        *_ACCOUNT_COLUMNS,
+    )
+    .join(UserRow, UserRow.id == WebSessionRow.user_id)
+    .where(WebSessionRow.secret_sha256 == bindparam("digest"))
+    .limit(1)
+)
+_TOKEN_WITH_ACCOUNT = (
+    select(
+        ApiTokenRow.id,
+        ApiTokenRow.user_id,
+        ApiTokenRow.name,
+        ApiTokenRow.created_at,
+        ApiTokenRow.last_used_at,
+        ApiTokenRow.expires_at,
+        ApiTokenRow.revoked_at,
+        *_ACCOUNT_COLUMNS,
+    )
+    .outerjoin(UserRow, UserRow.id == ApiTokenRow.user_id)
+    .where(ApiTokenRow.token_sha256 == bindparam("digest"))
+    .limit(1)
+)
+
+
+def _account_of(values: Sequence[Any]) -> Account | None:
+    """The account in the last seven columns of a row (``None`` when the join found none)."""
+    if values[0] is None:
+        return None
+    return Account(*values)
+
+
 class AccountRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
@@ -166,10 +215,12 @@ class ApiTokenRepository:
         row = self._session.get(ApiTokenRow, token_id)
         return _token(row) if row else None
 
-    def by_digest(self, token_sha256: str) -> ApiToken | None:
-        query = select(ApiTokenRow).where(ApiTokenRow.token_sha256 == token_sha256)
-        row = self._session.scalars(query).first()
-        return _token(row) if row else None
+    def with_account(self, token_sha256: str) -> tuple[ApiToken, Account | None] | None:
+        """The token of this digest and its account, in one query; ``None`` if unknown."""
+        row = self._session.execute(_TOKEN_WITH_ACCOUNT, {"digest": token_sha256}).first()
+        if row is None:
+            return None
+        return ApiToken(*row[:7]), _account_of(row[7:])
 
     def of_user(self, user_id: int) -> list[ApiToken]:
         query = select(ApiTokenRow).where(ApiTokenRow.user_id == user_id).order_by(ApiTokenRow.id)
@@ -216,6 +267,13 @@ class WebSessionRepository:
         query = select(WebSessionRow).where(WebSessionRow.secret_sha256 == secret_sha256)
         row = self._session.scalars(query).first()
         return WebSession(row.id, row.user_id, row.created_at, row.expires_at) if row else None
+
+    def with_account(self, secret_sha256: str) -> tuple[WebSession, Account] | None:
+        """The session of this digest and its account, in one query; ``None`` if unknown."""
+        row = self._session.execute(_SESSION_WITH_ACCOUNT, {"digest": secret_sha256}).first()
+        if row is None:
+            return None
+        return WebSession(*row[:4]), Account(*row[4:])
 
     def remove(self, secret_sha256: str) -> int:
         query = delete(WebSessionRow).where(WebSessionRow.secret_sha256 == secret_sha256)

@@ -42,7 +42,10 @@ from ethos.store.repositories import (
 from ethos.store.schema import require_current_schema, upgrade
 from ethos.store.stats_repository import StatsRepository
 
-__all__ = ["Store", "UnitOfWork"]
+__all__ = ["READ_SNAPSHOT_ISOLATION", "Store", "UnitOfWork"]
+
+# The isolation of read-only transactions on PostgreSQL: one snapshot for all their queries.
+READ_SNAPSHOT_ISOLATION = "REPEATABLE READ"
 
 
 class UnitOfWork:
@@ -108,11 +111,17 @@ class Store:
         """The same database for use cases that only read.
 
         On SQLite their transactions begin deferred, so readers neither wait for nor hold
-        the write lock (WAL gives each a consistent snapshot). A write inside one may fail
-        when another writer got there first: keep writes on the store itself.
+        the write lock (WAL gives each a consistent snapshot). On PostgreSQL they run at
+        ``REPEATABLE READ``: every query of a transaction sees the database as it was at the
+        first, so a read model is not computed from two states (at PostgreSQL's default,
+        ``READ COMMITTED``, each query sees what was committed before it began). A write
+        inside one may fail when another writer got there first: keep writes on the store
+        itself.
         """
         if self._reader is None:
-            options = {DEFERRED_OPTION: True}
+            options: dict[str, Any] = {DEFERRED_OPTION: True}
+            if self.engine.dialect.name == "postgresql":
+                options["isolation_level"] = READ_SNAPSHOT_ISOLATION
             self._reader = Store(self.engine.execution_options(**options))
             self._reader._reader = self._reader
         return self._reader

@@ -19,7 +19,7 @@ from ethos import __version__
 from ethos.knowledge.questionnaires import QuestionnaireLibrary
 from ethos.services.context import ServiceContext
 from ethos.store.unit_of_work import Store
-from ethos.web.deps import MAX_FORM_FIELDS, MAX_FORM_FILES, WebState
+from ethos.web.deps import MAX_FORM_FIELDS, MAX_FORM_FILES, WebState, is_upload_endpoint
 from ethos.web.errors import install_error_handlers, too_large
 from ethos.web.i18n import load_catalogues
 from ethos.web.rendering import build_environment
@@ -160,13 +160,17 @@ class _EthosApp(FastAPI):
 
 
 def _upload_paths(routers: Sequence[APIRouter]) -> list[re.Pattern[str]]:
-    """The paths of the routes that take a file (the evidence uploads)."""
+    """The paths of the routes that take a file (the evidence uploads, which read their
+    form themselves: see :func:`ethos.web.deps.reads_own_form`)."""
     return [
         route.path_regex
         for router in routers
         for route in router.routes
         if isinstance(route, APIRoute)
-        and any(isinstance(f.field_info, params.File) for f in route.dependant.body_params)
+        and (
+            is_upload_endpoint(route.endpoint)
+            or any(isinstance(f.field_info, params.File) for f in route.dependant.body_params)
+        )
     ]
 
 

@@ -5,19 +5,21 @@ from __future__ import annotations
 import dataclasses
 import functools
 import inspect
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import jinja2
 from fastapi import Depends, Request
 from fastapi.routing import APIRoute
+from starlette.datastructures import FormData, UploadFile
 
+from ethos.domain.errors import InvalidInputError
 from ethos.services import accounts
 from ethos.services.authz import NotAuthenticatedError, Principal
 from ethos.services.context import ServiceContext
-from ethos.services.snapshots import RequestStore, request_store
+from ethos.services.snapshots import RequestStore
 from ethos.web.i18n import LANGUAGES, Catalogues
 from ethos.web.sessions import CSRF_FIELD, CSRF_HEADER, csrf_valid, session
 from ethos.web.settings import WebSettings
@@ -34,8 +36,13 @@ __all__ = [
     "WebState",
     "check_csrf",
     "client_address",
+    "form_file",
+    "form_text",
+    "is_upload_endpoint",
     "lang_of",
     "reading",
+    "reads_own_form",
+    "upload_form",
     "web_state",
 ]
 
@@ -108,56 +115,65 @@ def _actor(request: Request, principal: Principal, base: ServiceContext) -> Acto
     return Actor(principal, ctx, lang_of(request))
 
 
-@contextmanager
-def _request_context(request: Request) -> Iterator[ServiceContext]:
+def _request_context(request: Request) -> ServiceContext:
     """The app's context; for GET and HEAD, on a store whose reads share one snapshot.
 
-    The snapshot's connection is returned before FastAPI awaits anything (here before the
-    endpoint is called, and by :class:`SnapshotRoute` when it returns), so no request holds
-    a connection while it waits for a worker thread.
+    The snapshot's connection is returned before FastAPI awaits anything (by the actor's
+    dependency before the endpoint is called, and by :class:`SnapshotRoute` when it
+    returns), so no request holds a connection while it waits for a worker thread.
     """
     base = web_state(request).base
     if request.method not in _READS:
-        yield base
-        return
-    with request_store(base.store) as store:
-        yield dataclasses.replace(base, store=store)
+        return base
+    return dataclasses.replace(base, store=RequestStore(base.store))
 
 
-def page_actor(request: Request) -> Iterator[Actor]:
+def _release(ctx: ServiceContext) -> None:
+    if isinstance(ctx.store, RequestStore):
+        ctx.store.release()
+
+
+# The actors' dependencies are plain functions, not generators: FastAPI runs a sync
+# generator's exit in a worker thread of its own, one more hand-off a request. Nothing is
+# left to do after the endpoint: the snapshot is released here and by SnapshotRoute.
+
+
+def page_actor(request: Request) -> Actor:
     """The person signed in with the session cookie, or a redirect to the sign-in page."""
-    with _request_context(request) as base:
-        data = session(request)
-        user_id, generation = data.get("uid"), data.get("gen")
-        if isinstance(user_id, int) and isinstance(generation, str):
+    data = session(request)
+    user_id, generation = data.get("uid"), data.get("gen")
+    if isinstance(user_id, int) and isinstance(generation, str):
+        base = _request_context(request)
+        try:
             account = accounts.session_account(base, user_id, generation)
-            if account is not None:
-                actor = _actor(request, Principal.of(account), base)
-                actor.end_snapshot()
-                yield actor
-                return
-            data.pop("uid")
-            data.pop("gen")
-        raise LoginRequiredError("sign in first")
+        finally:
+            _release(base)
+        if account is not None:
+            return _actor(request, Principal.of(account), base)
+        data.pop("uid")
+        data.pop("gen")
+    raise LoginRequiredError("sign in first", ko="먼저 로그인하세요")
 
 
-def api_actor(request: Request) -> Iterator[Actor]:
+def api_actor(request: Request) -> Actor:
     """The owner of the bearer token in ``Authorization``; 401 without a valid one."""
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise NotAuthenticatedError(
             "an API token is required: send 'Authorization: Bearer <token>' "
-            "(create one with `ethos user token` or on your account page)"
+            "(create one with `ethos user token` or on your account page)",
+            ko="API 토큰이 필요합니다: 'Authorization: Bearer <token>'을 보내세요"
+            "(`ethos user token`이나 계정 페이지에서 만들 수 있습니다)",
         )
-    with _request_context(request) as base:
-        try:
-            account = accounts.authenticate_token(base, token, source=client_address(request))
-        except accounts.AuthenticationError as exc:
-            raise NotAuthenticatedError(exc.message) from None
-        actor = _actor(request, Principal.of(account), base)
-        actor.end_snapshot()
-        yield actor
+    base = _request_context(request)
+    try:
+        account = accounts.authenticate_token(base, token, source=client_address(request))
+    except accounts.AuthenticationError as exc:
+        raise NotAuthenticatedError(exc.message, ko=exc.message_ko) from None
+    finally:
+        _release(base)
+    return _actor(request, Principal.of(account), base)
 
 
 class SnapshotRoute(APIRoute):
@@ -200,6 +216,94 @@ def _ending_snapshot(endpoint: Callable[..., Any]) -> Callable[..., Any]:
     return sync_endpoint
 
 
+_READS_OWN_FORM = "__ethos_reads_own_form__"
+
+
+def _stale_csrf() -> CsrfError:
+    return CsrfError(
+        "the form's security token is missing or out of date; reload the page and try again",
+        ko="양식의 보안 토큰이 없거나 만료되었습니다. 페이지를 새로 고친 뒤 다시 시도하세요",
+    )
+
+
+_E = TypeVar("_E", bound=Callable[..., Any])
+
+
+def reads_own_form(endpoint: _E) -> _E:
+    """Mark an upload endpoint that reads its form itself, with :func:`upload_form`.
+
+    FastAPI reads a route's form parameters (a file of up to the upload limit) before it
+    runs the route's dependencies; such an endpoint declares none, so its body is read only
+    once the person is known. :func:`check_csrf` leaves the form to it too.
+    """
+    setattr(endpoint, _READS_OWN_FORM, True)
+    return endpoint
+
+
+def is_upload_endpoint(endpoint: object) -> bool:
+    """Whether ``endpoint`` was marked with :func:`reads_own_form`."""
+    return bool(getattr(endpoint, _READS_OWN_FORM, False))
+
+
+@asynccontextmanager
+async def upload_form(request: Request, *, csrf: bool) -> AsyncIterator[FormData]:
+    """The form of an upload, read within the same limits as any form (its files are
+    closed when the block ends); with ``csrf``, refused without this session's CSRF token.
+
+    Call it only after the person's dependency (``PageActor``, ``ApiActor``) has run, so an
+    anonymous client cannot make the server read an upload.
+    """
+    async with request.form(
+        max_files=MAX_FORM_FILES,
+        max_fields=MAX_FORM_FIELDS,
+        max_part_size=web_state(request).settings.max_body_bytes,
+    ) as form:
+        if csrf:
+            submitted = request.headers.get(CSRF_HEADER)
+            if submitted is None:
+                value = form.get(CSRF_FIELD)
+                submitted = value if isinstance(value, str) else None
+            if not csrf_valid(request, submitted):
+                raise _stale_csrf()
+        yield form
+
+
+def form_text(form: FormData, name: str, *, max_length: int) -> str:
+    """The text field ``name`` of an upload's form (``""`` when absent)."""
+    value = form.get(name)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise InvalidInputError(
+            f"form field {name!r}: expected text, got a file",
+            ko=f"양식 필드 {name!r}: 파일이 아니라 텍스트여야 합니다",
+        )
+    if len(value) > max_length:
+        raise InvalidInputError(
+            f"form field {name!r}: at most {max_length} characters, got {len(value)}",
+            ko=f"양식 필드 {name!r}: 최대 {max_length}자까지 가능하지만 {len(value)}자입니다",
+        )
+    return value
+
+
+def form_file(form: FormData, name: str, *, required: bool) -> UploadFile | None:
+    """The file field ``name`` of an upload's form (``None`` when absent or empty)."""
+    value = form.get(name)
+    if isinstance(value, UploadFile) and value.filename:
+        return value
+    if isinstance(value, str) and value:
+        raise InvalidInputError(
+            f"form field {name!r}: expected a file, got text",
+            ko=f"양식 필드 {name!r}: 텍스트가 아니라 파일이어야 합니다",
+        )
+    if required:
+        raise InvalidInputError(
+            f"form field {name!r}: a file is required (multipart/form-data)",
+            ko=f"양식 필드 {name!r}: 파일이 필요합니다(multipart/form-data)",
+        )
+    return None
+
+
 async def check_csrf(request: Request) -> None:
     """Refuse a state-changing form that does not carry this session's CSRF token.
 
@@ -207,12 +311,16 @@ async def check_csrf(request: Request) -> None:
     at most :data:`MAX_FORM_FILES` files, :data:`MAX_FORM_FIELDS` fields and no text field
     longer than the largest body (the body's size is limited before, by the app's
     middleware; a route with form parameters has FastAPI parse the form, with the same
-    limits, before this runs).
+    limits, before this runs). An upload endpoint (:func:`reads_own_form`) without the
+    header checks the token itself, after sign-in (:func:`upload_form`).
     """
     if request.method not in _UNSAFE:
         return
     submitted = request.headers.get(CSRF_HEADER)
     if submitted is None:
+        route = request.scope.get("route")
+        if route is not None and is_upload_endpoint(getattr(route, "endpoint", None)):
+            return  # checked by upload_form, once the person is known
         form = await request.form(
             max_files=MAX_FORM_FILES,
             max_fields=MAX_FORM_FIELDS,
@@ -221,9 +329,7 @@ async def check_csrf(request: Request) -> None:
         value = form.get(CSRF_FIELD)
         submitted = value if isinstance(value, str) else None
     if not csrf_valid(request, submitted):
-        raise CsrfError(
-            "the form's security token is missing or out of date; reload the page and try again"
-        )
+        raise _stale_csrf()
 
 
 PageActor = Annotated[Actor, Depends(page_actor)]

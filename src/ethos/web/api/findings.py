@@ -8,8 +8,8 @@ from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import File, Form, Query, UploadFile
 from fastapi import Path as PathParam
+from fastapi import Query, Request
 from fastapi.responses import Response
 from pydantic import Field
 from starlette.concurrency import run_in_threadpool
@@ -18,7 +18,7 @@ from ethos.domain.errors import InvalidInputError, NotFoundError
 from ethos.services import authz, findings
 from ethos.web.api.common import Id, In, RefId, api_router, finding_json
 from ethos.web.cardfiles import issue_card, render_card
-from ethos.web.deps import ApiActor
+from ethos.web.deps import ApiActor, form_file, form_text, reads_own_form, upload_form
 from ethos.web.pages.cards import card_file
 from ethos.web.pages.findings import save_upload
 
@@ -27,6 +27,23 @@ __all__ = ["router"]
 router = api_router("findings")
 Text = Annotated[str, Field(max_length=4000)]
 Required = Annotated[str, Field(min_length=1, max_length=4000)]
+# The upload's body, described by hand: the endpoint reads the form itself, after the
+# token is checked (FastAPI would read form parameters before any dependency).
+_UPLOAD_BODY: dict[str, Any] = {
+    "required": True,
+    "content": {
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "required": ["file"],
+                "properties": {
+                    "file": {"type": "string", "format": "binary"},
+                    "note": {"type": "string", "maxLength": 4000, "default": ""},
+                },
+            }
+        }
+    },
+}
 
 
 class FindingIn(In):
@@ -91,7 +108,10 @@ def get_finding(me: ApiActor, project_id: Id, finding_id: Id) -> dict[str, Any]:
     _, found = findings.list_findings(me.reader, project_id)
     match = next((f for f in found if f.id == finding_id), None)
     if match is None:
-        raise NotFoundError(f"finding {finding_id} not found in project {project_id}")
+        raise NotFoundError(
+            f"finding {finding_id} not found in project {project_id}",
+            ko=f"문제 {finding_id}: 과제 {project_id}에서 찾을 수 없습니다",
+        )
     return finding_json(match)
 
 
@@ -163,20 +183,24 @@ def evidence(me: ApiActor, project_id: Id, finding_id: Id, body: EvidenceIn) -> 
     "/projects/{project_id}/findings/{finding_id}/evidence/file",
     status_code=201,
     summary="Upload an evidence file (multipart)",
+    openapi_extra={"requestBody": _UPLOAD_BODY},
 )
+@reads_own_form
 async def evidence_file(
-    me: ApiActor,
-    project_id: Id,
-    finding_id: Id,
-    file: Annotated[UploadFile, File()],
-    note: Annotated[str, Form(max_length=4000)] = "",
+    request: Request, me: ApiActor, project_id: Id, finding_id: Id
 ) -> dict[str, Any]:
+    """Fields ``file`` and ``note``, read only once the token's owner is known and may
+    change the project (an anonymous upload is refused unread)."""
     await run_in_threadpool(_change, me, project_id, "attach evidence")
-    with tempfile.TemporaryDirectory(prefix="ethos-api-") as folder:
-        path = await save_upload(me.ctx, file, Path(folder))
-        added = await run_in_threadpool(
-            findings.add_evidence, me.ctx, project_id, finding_id, file=path, note=note
-        )
+    async with upload_form(request, csrf=False) as form:
+        file = form_file(form, "file", required=True)
+        note = form_text(form, "note", max_length=4000)
+        assert file is not None
+        with tempfile.TemporaryDirectory(prefix="ethos-api-") as folder:
+            path = await save_upload(me.ctx, file, Path(folder))
+            added = await run_in_threadpool(
+                findings.add_evidence, me.ctx, project_id, finding_id, file=path, note=note
+            )
     return {"id": added.id, "type": added.type.value, "sha256": added.sha256}
 
 

@@ -8,9 +8,10 @@ from datetime import date
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import File, Form, Request, UploadFile
+from fastapi import Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
 
 from ethos.domain.catalogue import FindingCategory
 from ethos.domain.errors import InvalidInputError
@@ -18,7 +19,7 @@ from ethos.domain.findings import FindingStatus
 from ethos.services import authz, findings, workspace
 from ethos.services.context import ServiceContext
 from ethos.services.stage1 import stage1_profile
-from ethos.web.deps import PageActor
+from ethos.web.deps import PageActor, form_file, form_text, reads_own_form, upload_form
 from ethos.web.pages.common import attachment, page_router
 from ethos.web.rendering import redirect, render, say
 
@@ -46,7 +47,8 @@ async def save_upload(ctx: ServiceContext, upload: UploadFile, folder: Path) -> 
             size += len(chunk)
             if size > limit:
                 raise InvalidInputError(
-                    f"file {path.name}: over the evidence limit of {limit} bytes"
+                    f"file {path.name}: over the evidence limit of {limit} bytes",
+                    ko=f"파일 {path.name}: 증빙 한도 {limit}바이트를 넘습니다",
                 )
             out.write(chunk)
     return path
@@ -158,31 +160,31 @@ def plan(
 
 
 @router.post("/projects/{project_id}/findings/{finding_id}/evidence")
+@reads_own_form
 async def evidence(
-    request: Request,
-    me: PageActor,
-    project_id: int,
-    finding_id: int,
-    file: Annotated[UploadFile | None, File()] = None,
-    url: Annotated[str, Form(max_length=2000)] = "",
-    note: Text = "",
+    request: Request, me: PageActor, project_id: int, finding_id: int
 ) -> RedirectResponse:
+    """Fields ``file`` (optional), ``url`` and ``note``, read only once ``me`` is known (an
+    anonymous upload is sent to the sign-in page unread, and one from someone who may not
+    change the project refused unread); the CSRF token is checked before anything is done."""
     await run_in_threadpool(
         authz.require_change, me.ctx, me.principal, project_id, action="attach evidence"
     )
-    with tempfile.TemporaryDirectory(prefix="ethos-upload-") as folder:
-        path = None
-        if file is not None and file.filename:
-            path = await save_upload(me.ctx, file, Path(folder))
-        await run_in_threadpool(
-            findings.add_evidence,
-            me.ctx,
-            project_id,
-            finding_id,
-            file=path,
-            url=url.strip() or None,
-            note=note,
-        )
+    async with upload_form(request, csrf=True) as form:
+        file = form_file(form, "file", required=False)
+        url = form_text(form, "url", max_length=2000)
+        note = form_text(form, "note", max_length=4000)
+        with tempfile.TemporaryDirectory(prefix="ethos-upload-") as folder:
+            path = await save_upload(me.ctx, file, Path(folder)) if file else None
+            await run_in_threadpool(
+                findings.add_evidence,
+                me.ctx,
+                project_id,
+                finding_id,
+                file=path,
+                url=url.strip() or None,
+                note=note,
+            )
     say(request, me, "Evidence attached.")
     return _back(project_id, finding_id)
 
