@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from functools import partial
 from typing import Any
 
@@ -15,6 +15,7 @@ from ethos.domain.findings import Finding, FindingSource, FindingStatus
 from ethos.domain.legal import (
     IncompleteClassification,
     LegalDuty,
+    LegalFindingText,
     incomplete_classifications,
     legal_duties,
 )
@@ -56,17 +57,24 @@ def classification_facts(ctx: ServiceContext, uow: UnitOfWork, project: Project)
     }
 
 
-def _new(ctx: ServiceContext, project: Project, duty: LegalDuty, now: datetime) -> Finding:
-    policy = ctx.legal_policy()
-    severity, likelihood = policy.levels(duty, now.date())
-    text = duty.text(policy)
-    future = duty.applies_from if duty.applies_from and duty.applies_from > now.date() else None
+def _legal_finding(
+    ctx: ServiceContext,
+    project: Project,
+    source: FindingSource,
+    clause_id: str,
+    text: LegalFindingText,
+    levels: tuple[int, int],
+    now: datetime,
+    due: date | None = None,
+) -> Finding:
+    """An open finding of category ``legal`` on ``clause_id``; priority from the matrix."""
+    severity, likelihood = levels
     return Finding(
         id=0,
         project_id=project.id,
-        source=FindingSource.OBLIGATION,
+        source=source,
         catalogue_id=None,
-        clause_id=duty.node_id,
+        clause_id=clause_id,
         category=FindingCategory.LEGAL,
         title_en=text.title_en,
         title_ko=text.title_ko,
@@ -77,8 +85,17 @@ def _new(ctx: ServiceContext, project: Project, duty: LegalDuty, now: datetime) 
         priority=ctx.catalogues().priority.priority(severity, likelihood),
         status=FindingStatus.OPEN,
         created_at=now,
-        due_date=future,
+        due_date=due,
     )
+
+
+def _new(ctx: ServiceContext, project: Project, duty: LegalDuty, now: datetime) -> Finding:
+    policy = ctx.legal_policy()
+    levels = policy.levels(duty, now.date())
+    future = duty.applies_from if duty.applies_from and duty.applies_from > now.date() else None
+    source = FindingSource.OBLIGATION
+    text = duty.text(policy)
+    return _legal_finding(ctx, project, source, duty.node_id, text, levels, now, future)
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,22 +197,6 @@ def _incomplete_finding(
 ) -> Finding:
     policy = ctx.legal_policy()
     text = gap.text(policy, ctx.legal().frameworks)
-    severity, likelihood = policy.incomplete.severity, policy.incomplete.likelihood
-    return Finding(
-        id=0,
-        project_id=project.id,
-        source=FindingSource.CLASSIFICATION,
-        catalogue_id=None,
-        clause_id=gap.clause_id,
-        category=FindingCategory.LEGAL,
-        title_en=text.title_en,
-        title_ko=text.title_ko,
-        description_en=text.description_en,
-        description_ko=text.description_ko,
-        severity=severity,
-        likelihood=likelihood,
-        priority=ctx.catalogues().priority.priority(severity, likelihood),
-        status=FindingStatus.OPEN,
-        created_at=now,
-        due_date=None,
-    )
+    levels = (policy.incomplete.severity, policy.incomplete.likelihood)
+    source = FindingSource.CLASSIFICATION
+    return _legal_finding(ctx, project, source, gap.clause_id, text, levels, now)
