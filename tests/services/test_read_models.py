@@ -7,11 +7,13 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from argon2 import profiles
 
 from ethos.services import accounts, cards, findings, projects, stage1
 from ethos.services.authz import Principal, project_access
 from ethos.services.context import ServiceContext
+from ethos.services.inline import WouldBlockError, may_block, on_event_loop
 from ethos.services.lifecycle import advance_project
 from ethos.services.portfolio import portfolio
 from ethos.services.project_overview import project_overview
@@ -214,6 +216,45 @@ def test_models_are_bounded_and_counted() -> None:
     assert len(models) == 2
     assert models.get_or_compute("a", lambda: 5) == 5
     assert (models.hits, models.misses) == (1, 4)
+
+
+def test_on_the_event_loop_a_kept_model_is_served_and_a_missing_one_is_refused() -> None:
+    models = ReadModels()
+    computed: list[str] = []
+
+    def compute(value: int) -> Any:
+        def run() -> int:
+            computed.append("x")
+            return value
+
+        return run
+
+    models.get_or_compute("kept", compute(1))
+    with on_event_loop():
+        assert models.get_or_compute("kept", compute(2)) == 1
+        with pytest.raises(WouldBlockError):
+            models.get_or_compute("new", compute(3))
+    # Nothing was computed or kept on the loop, nor counted as a miss.
+    assert computed == ["x"] and len(models) == 1 and (models.hits, models.misses) == (1, 1)
+    assert models.get_or_compute("new", compute(3)) == 3  # off the loop: computed
+    may_block()  # off the loop: nothing to refuse
+
+
+def test_on_the_event_loop_a_request_reads_but_does_not_write(fctx: ServiceContext) -> None:
+    pid = project_with_profile(fctx, fair=3, safe=4)
+    request = dataclasses.replace(fctx, store=RequestStore(fctx.store))
+    members = len(projects.list_members(fctx, pid))
+    reader = dataclasses.replace(request, store=request.store.for_reading())
+    with on_event_loop():
+        assert len(projects.list_members(reader, pid)) == members  # reads go on
+        with pytest.raises(WouldBlockError):  # a read through the writing store waits too
+            projects.list_members(request, pid)
+        with pytest.raises(WouldBlockError):
+            projects.add_member(request, pid, name="Late", role="business")
+    assert len(projects.list_members(fctx, pid)) == members  # nothing was written
+    projects.add_member(request, pid, name="Late", role="business")  # off the loop: written
+    assert len(projects.list_members(fctx, pid)) == members + 1
+    request.store.release()  # type: ignore[attr-defined]
 
 
 def test_the_guard_catches_a_change_without_an_audit_event(

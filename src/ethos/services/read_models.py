@@ -24,6 +24,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
+from ethos.services.inline import may_block
 from ethos.store.unit_of_work import Store, UnitOfWork
 
 __all__ = ["ReadModels", "chain_state", "project_state", "read_models"]
@@ -59,7 +60,8 @@ class ReadModels:
         """The model kept under ``key``, or ``compute()`` kept under it.
 
         ``key`` must hold the state key read in the transaction ``compute`` reads in,
-        read before it.
+        read before it. On the web app's event loop a model not kept raises
+        :class:`~ethos.services.inline.WouldBlockError` (computing it may take a while).
         """
         with self._lock:
             if key in self._entries:
@@ -67,6 +69,8 @@ class ReadModels:
                 self.hits += 1
                 found: T = self._entries[key]
                 return found
+        may_block()  # on the web app's event loop: computed in a worker thread instead
+        with self._lock:
             self.misses += 1
         value = compute()  # outside the lock: two requests may compute the same model once
         with self._lock:

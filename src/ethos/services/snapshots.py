@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from ethos.services.inline import may_block
 from ethos.store.portfolio_repository import READ_ONLY
 from ethos.store.unit_of_work import Store, UnitOfWork
 
@@ -86,7 +87,13 @@ class RequestStore(Store):
 
     @contextmanager
     def unit_of_work(self) -> Iterator[UnitOfWork]:
-        """A write transaction on the real store; the snapshot is released first."""
+        """A write transaction on the real store; the snapshot is released first.
+
+        On the web app's event loop it raises
+        :class:`~ethos.services.inline.WouldBlockError` instead (a write may wait for the
+        database's write lock): the request goes on in a worker thread.
+        """
+        may_block()
         self.snapshot.release()
         with self._base.unit_of_work() as uow:
             yield uow

@@ -8,17 +8,19 @@ import inspect
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, ParamSpec, TypeVar
 
 import jinja2
 from fastapi import Depends, Request
 from fastapi.routing import APIRoute
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 
 from ethos.domain.errors import InvalidInputError
 from ethos.services import accounts
 from ethos.services.authz import NotAuthenticatedError, Principal
 from ethos.services.context import ServiceContext
+from ethos.services.inline import WouldBlockError, on_event_loop
 from ethos.services.snapshots import RequestStore
 from ethos.web.i18n import LANGUAGES, Catalogues
 from ethos.web.sessions import CSRF_FIELD, CSRF_HEADER, csrf_valid, session
@@ -38,6 +40,7 @@ __all__ = [
     "client_address",
     "form_file",
     "form_text",
+    "inline_read",
     "is_upload_endpoint",
     "lang_of",
     "reading",
@@ -133,13 +136,41 @@ def _release(ctx: ServiceContext) -> None:
         ctx.store.release()
 
 
-# The actors' dependencies are plain functions, not generators: FastAPI runs a sync
-# generator's exit in a worker thread of its own, one more hand-off a request. Nothing is
-# left to do after the endpoint: the snapshot is released here and by SnapshotRoute.
+# The actors' dependencies are coroutines, not generators: FastAPI runs a sync generator's
+# exit in a worker thread of its own, one more hand-off a request. Nothing is left to do
+# after the endpoint: the snapshot is released here and by SnapshotRoute. For a GET or
+# HEAD the person is looked up on the event loop (see ethos.services.inline), in a worker
+# thread only when that has to write (housekeeping, a token's last use, a refusal).
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
 
 
-def page_actor(request: Request) -> Actor:
+async def _on_loop_first(
+    request: Request, step: Callable[_P, _R], *args: _P.args, **kwargs: _P.kwargs
+) -> _R:
+    """``step(*args, **kwargs)`` on the event loop when ``request`` only reads and the step
+    reaches nothing slow; in a worker thread otherwise."""
+    if request.method in _READS:
+        with on_event_loop():
+            try:
+                return step(*args, **kwargs)
+            except WouldBlockError:
+                pass
+    return await run_in_threadpool(step, *args, **kwargs)
+
+
+async def page_actor(request: Request) -> Actor:
     """The person signed in with the session cookie, or a redirect to the sign-in page."""
+    return await _on_loop_first(request, _page_actor, request)
+
+
+async def api_actor(request: Request) -> Actor:
+    """The owner of the bearer token in ``Authorization``; 401 without a valid one."""
+    return await _on_loop_first(request, _api_actor, request)
+
+
+def _page_actor(request: Request) -> Actor:
     data = session(request)
     user_id, generation = data.get("uid"), data.get("gen")
     if isinstance(user_id, int) and isinstance(generation, str):
@@ -155,8 +186,7 @@ def page_actor(request: Request) -> Actor:
     raise LoginRequiredError("sign in first", ko="먼저 로그인하세요")
 
 
-def api_actor(request: Request) -> Actor:
-    """The owner of the bearer token in ``Authorization``; 401 without a valid one."""
+def _api_actor(request: Request) -> Actor:
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
@@ -185,6 +215,12 @@ class SnapshotRoute(APIRoute):
     """
 
     def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
+        if getattr(endpoint, _INLINE_READ, False):
+            methods = set(kwargs.get("methods") or ())
+            if not methods or not methods <= _READS:
+                raise TypeError(f"{path}: only a GET endpoint may be an inline_read")
+            super().__init__(path, _on_loop_first_endpoint(endpoint), **kwargs)
+            return
         super().__init__(path, _ending_snapshot(endpoint), **kwargs)
 
 
@@ -216,6 +252,38 @@ def _ending_snapshot(endpoint: Callable[..., Any]) -> Callable[..., Any]:
     return sync_endpoint
 
 
+_INLINE_READ = "__ethos_inline_read__"
+_E = TypeVar("_E", bound=Callable[..., Any])
+
+
+def inline_read(endpoint: _E) -> _E:
+    """Mark a quick read endpoint (GET) to be tried on the event loop, without a worker
+    thread: one whose slow parts are read models kept per state of the database.
+
+    Should it reach a write or a read model not kept (see :mod:`ethos.services.inline`), it
+    is run again, from the start, in a worker thread.
+    """
+    setattr(endpoint, _INLINE_READ, True)
+    return endpoint
+
+
+def _on_loop_first_endpoint(endpoint: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(endpoint)
+    async def on_loop_first(**values: Any) -> Any:
+        try:
+            with on_event_loop():
+                try:
+                    return endpoint(**values)
+                except WouldBlockError:
+                    pass
+            _end_snapshots(values)  # the thread reads in a snapshot of its own
+            return await run_in_threadpool(endpoint, **values)
+        finally:
+            _end_snapshots(values)
+
+    return on_loop_first
+
+
 _READS_OWN_FORM = "__ethos_reads_own_form__"
 
 
@@ -224,9 +292,6 @@ def _stale_csrf() -> CsrfError:
         "the form's security token is missing or out of date; reload the page and try again",
         ko="양식의 보안 토큰이 없거나 만료되었습니다. 페이지를 새로 고친 뒤 다시 시도하세요",
     )
-
-
-_E = TypeVar("_E", bound=Callable[..., Any])
 
 
 def reads_own_form(endpoint: _E) -> _E:

@@ -17,7 +17,7 @@ from ethos.reports.profile import profile_json
 from ethos.reports.radar import radar_svg
 from ethos.services import authz, cards, questionnaires, stage1
 from ethos.web.api.common import Id, In, RefId, api_router, project_json
-from ethos.web.deps import ApiActor
+from ethos.web.deps import ApiActor, inline_read
 
 __all__ = ["router"]
 
@@ -95,6 +95,7 @@ def consensus(me: ApiActor, project_id: Id, body: ConsensusIn) -> dict[str, Any]
 
 
 @router.get("/projects/{project_id}/profile", summary="The stage-1 profile")
+@inline_read
 def profile(me: ApiActor, project_id: Id) -> dict[str, Any]:
     authz.project_access(me.ctx, me.principal, project_id, action="open the profile")
     view = stage1.stage1_profile(me.reader, project_id)
@@ -107,6 +108,7 @@ def profile(me: ApiActor, project_id: Id) -> dict[str, Any]:
     response_class=Response,
     responses={200: {"content": {"image/svg+xml": {}}}},
 )
+@inline_read
 def profile_svg(
     me: ApiActor, project_id: Id, lang: Annotated[str, Query(pattern="^(ko|en)$")] = "en"
 ) -> Response:

@@ -9,7 +9,7 @@ from pydantic import Field
 
 from ethos.services import accounts, authz, lifecycle, portfolio, projects
 from ethos.web.api.common import Id, In, account_json, api_router, member_json, project_json
-from ethos.web.deps import ApiActor
+from ethos.web.deps import ApiActor, inline_read
 
 __all__ = ["router"]
 
@@ -47,6 +47,7 @@ def me_(me: ApiActor) -> dict[str, Any]:
 
 
 @router.get("/dashboard", summary="Portfolio: projects by type and stage, open findings, due")
+@inline_read
 def dashboard(me: ApiActor, page: Annotated[int, Query(ge=1, le=100_000)] = 1) -> dict[str, Any]:
     view = portfolio.portfolio(me.ctx, me.principal, page=page)
     return {
@@ -86,6 +87,7 @@ def create_project(me: ApiActor, body: ProjectIn) -> dict[str, Any]:
 
 
 @router.get("/projects/due", summary="Projects due for re-assessment")
+@inline_read
 def due(me: ApiActor) -> list[dict[str, Any]]:
     return portfolio.portfolio(me.ctx, me.principal).due
 

@@ -16,7 +16,7 @@ from ethos.domain.questionnaire import SCORE_MAX, SCORE_MIN
 from ethos.reports.radar import radar_svg
 from ethos.services import authz, stage1
 from ethos.services.workspace import answers_of_member
-from ethos.web.deps import Actor, PageActor
+from ethos.web.deps import Actor, PageActor, inline_read
 from ethos.web.pages.common import page_router
 from ethos.web.rendering import redirect, render, say
 
@@ -116,6 +116,7 @@ async def save_answers(request: Request, me: PageActor, project_id: int) -> Resp
 
 
 @router.get("/projects/{project_id}/profile")
+@inline_read
 def profile_page(request: Request, me: PageActor, project_id: int) -> HTMLResponse:
     access = authz.project_access(me.ctx, me.principal, project_id, action="open the profile")
     view = stage1.stage1_profile(me.reader, project_id)
@@ -136,6 +137,7 @@ def profile_page(request: Request, me: PageActor, project_id: int) -> HTMLRespon
 
 
 @router.get("/projects/{project_id}/profile.svg")
+@inline_read
 def profile_svg(request: Request, me: PageActor, project_id: int) -> Response:
     authz.project_access(me.ctx, me.principal, project_id, action="open the profile")
     view = stage1.stage1_profile(me.reader, project_id)
@@ -145,6 +147,7 @@ def profile_svg(request: Request, me: PageActor, project_id: int) -> Response:
 
 
 @router.get("/projects/{project_id}/consensus")
+@inline_read
 def consensus_page(request: Request, me: PageActor, project_id: int) -> HTMLResponse:
     access = authz.project_access(me.ctx, me.principal, project_id, action="open the consensus")
     view = stage1.stage1_profile(me.reader, project_id)

@@ -12,7 +12,7 @@ from ethos.domain.projects import ProjectType
 from ethos.services.portfolio import Portfolio, portfolio
 from ethos.services.read_models import read_models
 from ethos.web.charts import bar_chart
-from ethos.web.deps import Actor, PageActor, web_state
+from ethos.web.deps import Actor, PageActor, inline_read, web_state
 from ethos.web.pages.common import page_router
 from ethos.web.rendering import render
 from ethos.web.terms import term
@@ -23,6 +23,7 @@ router = page_router()
 
 
 @router.get("/")
+@inline_read
 def dashboard(
     request: Request, me: PageActor, page: int = Query(1, ge=1, le=100_000)
 ) -> HTMLResponse:

@@ -11,7 +11,7 @@ from ethos.domain.findings import LIFECYCLE_ORDER, FindingStatus
 from ethos.domain.projects import ProjectType, Role
 from ethos.services import accounts, authz, lifecycle, projects, stage1
 from ethos.services.project_overview import project_overview
-from ethos.web.deps import PageActor
+from ethos.web.deps import PageActor, inline_read
 from ethos.web.pages.common import page_router
 from ethos.web.rendering import redirect, render, say
 
@@ -47,6 +47,7 @@ def create_project(
 
 
 @router.get("/projects/{project_id}")
+@inline_read
 def project_page(request: Request, me: PageActor, project_id: int) -> HTMLResponse:
     access = authz.project_access(me.ctx, me.principal, project_id, action="open the project")
     overview = project_overview(me.reader, access.project.id)
