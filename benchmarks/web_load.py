@@ -474,7 +474,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         token = seeded["token"]
         pid = seeded["project"]
         endpoints = {
-            "dashboard (admin, 1,000 projects)": "/",
+            f"dashboard (admin, {args.projects:,} projects)": "/",
             "project page (member)": f"/projects/{pid}",
             "profile API (member token)": f"/api/v1/projects/{pid}/profile",
         }
