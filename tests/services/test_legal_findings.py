@@ -264,3 +264,37 @@ def test_complete_facts_raise_no_classification_finding(lctx: ServiceContext) ->
     regulation.set_facts(lctx, pid, {**RECRUITMENT, "markets": ["eu", "kr"]})
     findings.derive_findings(lctx, pid)
     assert gaps(lctx, pid) == {}
+
+
+def test_a_kept_classification_finding_names_the_facts_still_missing(
+    lctx: ServiceContext,
+) -> None:
+    pid = project_with_profile(lctx, fair=2, safe=2)
+    two_missing = {k: v for k, v in RECRUITMENT.items() if k not in ("markets", "use_domains")}
+    regulation.set_facts(lctx, pid, two_missing)
+    findings.derive_findings(lctx, pid)
+    gap = gaps(lctx, pid)["eu-ai-act:art-6"]
+    assert "(markets, use_domains)" in gap.description_en
+
+    # the markets recorded: the same finding stays open and names only the use domains
+    regulation.set_facts(lctx, pid, {**two_missing, "markets": ["eu"]})
+    result = findings.derive_findings(lctx, pid)
+    kept = gaps(lctx, pid)["eu-ai-act:art-6"]
+    assert kept.id == gap.id and kept.status is FindingStatus.OPEN
+    assert gap.id in result.unchanged and gap.id not in result.added
+    assert "use_domains" in kept.description_en and "use_domains" in kept.description_ko
+    assert "markets" not in kept.description_en
+    assert "markets" not in kept.description_ko
+    restated = [
+        json.loads(e.payload)
+        for e in audit.audit_log(lctx)
+        if e.action == "finding.restated" and json.loads(e.payload)["finding_id"] == gap.id
+    ]
+    assert len(restated) == 1
+    assert "description_en" in restated[0]["fields"]
+    assert restated[0]["missing_facts"] == ["facts.use_domains"]
+
+    # nothing changed since: no text rewritten, no event
+    findings.derive_findings(lctx, pid)
+    events = [e for e in audit.audit_log(lctx) if e.action == "finding.restated"]
+    assert len(events) == 1

@@ -36,6 +36,7 @@ class LegalSync:
         self.reinstated: list[int] = []
         self.withdrawn: list[int] = []
         self.unchanged: list[int] = []
+        self.restated: list[int] = []  # also in ``unchanged``: only their text changed
         self.facts_recorded = True
 
 
@@ -116,7 +117,9 @@ def _reconcile(
     sync: LegalSync,
 ) -> None:
     """Make the project's findings of ``source`` (one per clause) match ``wanted``: add the
-    new, reinstate the withdrawn, withdraw the open or resolved ones no longer wanted."""
+    new, reinstate the withdrawn, withdraw the open or resolved ones no longer wanted, and
+    bring the title and description of those kept up to date (they name the missing facts,
+    or the duty's wording in the current policy), recording what changed."""
     existing = {
         f.clause_id: f
         for f in uow.findings.of_project(project.id)
@@ -136,12 +139,15 @@ def _reconcile(
                 priority=added.priority.value,
             )
             sync.added.append(added.id)
-        elif found.status is FindingStatus.WITHDRAWN:
-            uow.findings.update(found.id, status=FindingStatus.OPEN)
-            _record(ctx, uow, found, "reinstated", clause_id=clause_id)
-            sync.reinstated.append(found.id)
         else:
-            sync.unchanged.append(found.id)
+            if found.status is FindingStatus.WITHDRAWN:
+                uow.findings.update(found.id, status=FindingStatus.OPEN)
+                _record(ctx, uow, found, "reinstated", clause_id=clause_id)
+                sync.reinstated.append(found.id)
+            else:
+                sync.unchanged.append(found.id)
+            if _restate(ctx, uow, found, want):
+                sync.restated.append(found.id)
     for clause_id, found in existing.items():
         if clause_id not in wanted and found.status in (
             FindingStatus.OPEN,
@@ -150,6 +156,32 @@ def _reconcile(
             uow.findings.update(found.id, status=FindingStatus.WITHDRAWN)
             _record(ctx, uow, found, "withdrawn", clause_id=clause_id, reason=withdraw_reason)
             sync.withdrawn.append(found.id)
+
+
+_TEXT_FIELDS = ("title_en", "title_ko", "description_en", "description_ko")
+
+
+def _restate(ctx: ServiceContext, uow: UnitOfWork, found: Finding, want: _Wanted) -> bool:
+    """Give ``found`` the text ``want`` would be made with now; whether it changed."""
+    fresh = want.make()
+    changes = {
+        name: getattr(fresh, name)
+        for name in _TEXT_FIELDS
+        if getattr(fresh, name) != getattr(found, name)
+    }
+    if not changes:
+        return False
+    uow.findings.update(found.id, **changes)
+    _record(
+        ctx,
+        uow,
+        found,
+        "restated",
+        clause_id=found.clause_id,
+        fields=sorted(changes),
+        **want.payload,
+    )
+    return True
 
 
 def sync_legal_findings(

@@ -18,6 +18,10 @@ from ethos.store.tables import CardIssueRow, EvidenceRow, FindingRow, ProjectDes
 __all__ = ["CardIssueRepository", "DescriptionRepository", "FindingRepository"]
 
 _UPDATABLE = {
+    "title_en",
+    "title_ko",
+    "description_en",
+    "description_ko",
     "status",
     "severity",
     "likelihood",
