@@ -18,7 +18,7 @@ from pathlib import Path
 import httpx2 as httpx
 import pytest
 from anyio import to_thread
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, event
 
@@ -29,6 +29,7 @@ from ethos.knowledge.questionnaires import default_root as shipped_questionnaire
 from ethos.services import projects
 from ethos.services.snapshots import request_store
 from ethos.web.app import create_app
+from ethos.web.deps import SnapshotRoute, inline_read
 from ethos.web.settings import WebSettings
 from tests.web.conftest import PASSWORD, Browser, World
 from tests.web.test_pages import answer_all
@@ -364,3 +365,16 @@ def _kind(qualname: str) -> str:
 def _an_item_for(client: TestClient, role: str) -> str:
     questionnaire = client.get("/api/v1/questionnaires/ethos-stage1").json()
     return str(next(i["id"] for i in questionnaire["items"] if role in i["roles"]))
+
+
+def test_only_a_get_endpoint_may_be_tried_on_the_event_loop() -> None:
+    router = APIRouter(route_class=SnapshotRoute)
+
+    @inline_read
+    def change() -> None:  # pragma: no cover - never served
+        return None
+
+    with pytest.raises(TypeError, match="only a GET endpoint"):
+        router.post("/change")(change)
+    router.get("/read")(change)  # a read may
+    assert [r.path for r in router.routes] == ["/read"]
