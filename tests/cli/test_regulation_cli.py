@@ -239,3 +239,43 @@ def test_bad_facts_file_names_file_and_field(
     )
     no_facts = cli("classify", pid)
     assert no_facts.exit_code == EXIT_BAD_INPUT and "has no intake facts yet" in no_facts.output
+
+
+def test_facts_set_in_korean_describes_each_bad_field_in_korean(
+    cli: Invoke, project: dict[str, Any], tmp_path: Path
+) -> None:
+    bad = {
+        **CHATBOT,
+        "markets": "eu",
+        "profiling": "sometimes",
+        "training_compute_flop": -1,
+        "colour": "blue",
+    }
+    path = write(tmp_path, bad)
+    korean = cli("--lang", "ko", "facts", "set", str(project["id"]), "--file", str(path))
+    assert korean.exit_code == EXIT_BAD_INPUT
+    text = korean.stderr
+    assert "필드 markets: 목록(list)이어야 합니다" in text
+    assert "필드 profiling: 참/거짓 값이어야 합니다" in text
+    assert "필드 training_compute_flop: 0 이상이어야 합니다" in text
+    assert "필드 colour: 허용되지 않는 필드입니다" in text
+    assert "Input should" not in text and "Extra inputs" not in text
+    english = cli("facts", "set", str(project["id"]), "--file", str(path))
+    assert english.exit_code == EXIT_BAD_INPUT
+    assert "field markets: Input should be a valid list" in english.stderr
+    assert "field colour: Extra inputs are not permitted" in english.stderr
+
+
+def test_parse_facts_gives_both_languages_for_a_nested_field() -> None:
+    from ethos.domain.errors import InvalidInputError
+    from ethos.services.regulation import parse_facts
+
+    with pytest.raises(InvalidInputError) as caught:
+        parse_facts({"operator": {"revenue_krw": "lots"}}, source="f.yaml")
+    assert caught.value.message == (
+        "f.yaml: field operator.revenue_krw: "
+        "Input should be a valid number, unable to parse string as a number"
+    )
+    assert caught.value.message_ko == (
+        "f.yaml: 필드 operator.revenue_krw: 숫자여야 합니다(문자열을 숫자로 읽을 수 없습니다)"
+    )

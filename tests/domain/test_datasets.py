@@ -363,3 +363,54 @@ def test_reading_is_denied_by_default() -> None:
         "bob",
         "dan",
     ]  # carol is in the file's allowlist, but grants are what the register holds
+
+
+@pytest.mark.parametrize(
+    ("overrides", "expected_ko"),
+    [
+        ({"id": "Ko News"}, "필드 id: 영문 소문자, 숫자, '.', '_', '-'로 된 1-100자여야 합니다"),
+        ({"title": "x" * 201}, "필드 title: 200자 이하여야 합니다"),
+        ({"provenance": {"origin": "x"}}, "필드 provenance.method: 값이 없습니다"),
+        (
+            {"legal": {"licence": "MIT and BSD"}},
+            "필드 legal.licence: SPDX 라이선스 표현식이 아닙니다",
+        ),
+        (
+            {"files": {"manifest": [{"path": "../etc/passwd", "sha256": SHA, "bytes": 1}]}},
+            "필드 files.manifest.0.path: '..'나 '.' 없이 files.root에 대한 상대 경로여야 합니다",
+        ),
+        (
+            {"files": {"manifest": [{"path": "a", "sha256": "xyz", "bytes": 1}]}},
+            "필드 files.manifest.0.sha256: 16진수 64자여야 합니다",
+        ),
+        (
+            {"files": {"manifest": [{"path": "a", "sha256": SHA, "bytes": -1}]}},
+            "필드 files.manifest.0.bytes: 0 이상이어야 합니다",
+        ),
+        (
+            {"files": {"manifest": [{"path": "a", "sha256": SHA, "bytes": 1}] * 2}},
+            "필드 files.manifest[1].path: 'a'이(가) 두 번 나옵니다",
+        ),
+        (
+            {
+                "provenance": {
+                    "origin": "x",
+                    "method": "user",
+                    "collection_period": {"start": "2024-05-01", "end": "2024-01-01"},
+                }
+            },
+            "필드 provenance.collection_period.end: start보다 앞섭니다",
+        ),
+        ({"access": {"owner": "two words"}}, "필드 access.owner: 공백이나 쉼표 없는 사용자 이름"),
+        ({"representativeness": {"languages": ["Korean"]}}, "언어 태그여야 합니다"),
+        ({"colour": "blue"}, "필드 colour: 허용되지 않는 필드입니다"),
+    ],
+)
+def test_validation_errors_read_in_korean(overrides: dict[str, Any], expected_ko: str) -> None:
+    with pytest.raises(InvalidInputError) as caught:
+        parse_dataset(dataset_data(**overrides), source="--file d.yaml")
+    korean = caught.value.message_ko or ""
+    assert expected_ko in korean
+    assert all(line.startswith("--file d.yaml: ") for line in korean.splitlines())
+    assert "Input should" not in korean and "Value error" not in korean
+    assert "Value error" not in caught.value.message  # English stays as it was

@@ -276,3 +276,49 @@ def test_headlines_follow_the_language() -> None:
     assert body.headline("en") == "Ethics seminar"
     assert body.headline("ko") == "Ethics seminar (한국어)"
     assert parse_office_record(record_input("policy_watch")).headline("ko") == "Act No. 20676"
+
+
+def korean_problem(data: Any) -> str:
+    with pytest.raises(InvalidInputError) as caught:
+        parse_office_record(data, source="f.yaml")
+    return caught.value.message_ko or ""
+
+
+@pytest.mark.parametrize(
+    ("kind", "changes", "expected_ko"),
+    [
+        ("committee", {"dissolved": "2024-03-14"}, "필드 dissolved: 2024-03-14이(가) established"),
+        ("education", {"dates": ["2026-02-01", "2026-01-01"]}, "필드 dates: 날짜마다 한 번씩"),
+        ("education", {"dates": []}, "필드 dates: 목록의 항목이 1개 이상이어야 합니다(지금 0개)"),
+        ("meeting", {"date": "1026-02-01"}, "필드 date: 1026-02-01이(가) 1950-2100 범위 밖"),
+        ("meeting", {"participants": -1}, "필드 participants: 0 이상이어야 합니다"),
+        ("meeting", {"year": 2025}, "필드 year: 2025은(는) date의 연도(2026)가 아닙니다"),
+        ("committee", {"type": "club"}, "필드 type: 'committee'"),
+        ("policy_watch", {"jurisdiction": "korea"}, "필드 jurisdiction: 대문자 두 글자 코드"),
+        ("policy_watch", {"frameworks": ["Art 5"]}, "필드 frameworks[0]: eu-ai-act:art-50 같은"),
+        ("policy_watch", {"source": {"citation": "x"}}, "필드 source.url: 값이 없습니다"),
+        (
+            "policy_watch",
+            {"source": {"citation": "x", "url": "ftp://x"}},
+            "필드 source.url: http(s) 주소여야 합니다",
+        ),
+        ("red_team", {"evidence": {}}, "필드 evidence: findings, sha256, url 중 하나를 주세요"),
+        ("red_team", {"evidence": {"sha256": "ABC"}}, "필드 evidence.sha256: 소문자 16진수 64자"),
+        ("education", {"audience": ["researchers"] * 2}, "필드 audience: 같은 값이 두 번 나옵니다"),
+        ("committee", {"colour": "blue"}, "필드 colour: 허용되지 않는 필드입니다"),
+    ],
+)
+def test_invalid_values_are_refused_in_korean(
+    kind: str, changes: dict[str, Any], expected_ko: str
+) -> None:
+    korean = korean_problem(record_input(kind, **changes))
+    assert expected_ko in korean
+    assert "Input should" not in korean and "Value error" not in korean
+
+
+def test_korean_errors_never_echo_member_names() -> None:
+    data = record_input("committee")
+    data["members"][0]["name"] = SECRET_NAMES[0] * 20  # too long
+    korean = korean_problem(data)
+    assert "필드 members[0].name: 200자 이하여야 합니다" in korean
+    assert not any(part in korean for n in SECRET_NAMES for part in n.split())

@@ -107,3 +107,21 @@ def test_an_eval_like_trigger_is_refused(tmp_path: Path) -> None:
         match=r"entries\[2\]\), field when: Value error, when: unknown operator 'python'",
     ):
         load_catalogues(root, questionnaires=QuestionnaireLibrary().latest)
+
+
+def test_a_wrongly_typed_entry_is_described_in_korean_too(tmp_path: Path) -> None:
+    root = tmp_path / "catalogues"
+    shutil.copytree(default_root(), root)
+    path = root / "risks" / "v1.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["entries"][0]["severity"] = 9
+    data["entries"][1]["likelihood"] = "often"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ContentError) as caught:
+        load_catalogues(root, questionnaires=QuestionnaireLibrary().latest)
+    korean = caught.value.message_ko or ""
+    first, second = data["entries"][0]["id"], data["entries"][1]["id"]
+    assert f"entry {first!r} (entries[0]), 필드 severity: 5 이하여야 합니다" in korean
+    assert f"entry {second!r} (entries[1]), 필드 likelihood: 정수여야 합니다" in korean
+    assert "Input should" not in korean
+    assert "field severity: Input should be less than or equal to 5" in caught.value.message

@@ -192,3 +192,31 @@ def test_office_import_and_correction_errors_are_shown_in_korean(
     corrected = b.post(f"/office/{record.id}/replace", {**FORMS["committee"], "reason": " "})
     assert corrected.status_code == 400
     assert "reason: 기록을 바로잡는 이유를 적어 주세요" in unescape(corrected.text)
+
+
+def test_request_validation_answers_json_with_korean_beside_english(api: Api) -> None:
+    admin = api("admin")
+    missing = admin.get("/api/v1/stats")
+    assert missing.status_code == 422
+    error = missing.json()["error"]
+    assert error["type"] == "invalid_input" and set(error) == {"type", "message", "message_ko"}
+    assert error["message"] == "query.year: Field required"
+    assert error["message_ko"] == "query.year: 값이 없습니다(꼭 있어야 하는 필드입니다)"
+    wrong = admin.get("/api/v1/stats?year=soon")
+    assert wrong.status_code == 422
+    korean = wrong.json()["error"]["message_ko"]
+    assert korean.startswith("query.year: 정수여야 합니다") and "Input should" not in korean
+
+
+def test_request_validation_shows_korean_on_a_korean_page(
+    browser: Callable[..., Browser],
+) -> None:
+    b = browser("admin")
+    english = b.get("/?page=0")
+    assert english.status_code == 400
+    assert "query.page: Input should be greater than or equal to 1" in unescape(english.text)
+    b.get("/lang/ko?next=/")
+    korean = b.get("/?page=0")
+    assert korean.status_code == 400
+    text = unescape(korean.text)
+    assert "query.page: 1 이상이어야 합니다" in text and "Input should" not in text

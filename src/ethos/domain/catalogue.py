@@ -14,6 +14,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_valida
 
 from ethos.domain.questionnaire import ClauseRef, LocalizedText, Slug
 from ethos.domain.rules import Condition, parse_condition
+from ethos.domain.validation import invalid
 
 __all__ = [
     "EvidenceKind",
@@ -67,7 +68,10 @@ ConditionField = Annotated[Condition, BeforeValidator(parse_condition)]
 def _refuse_duplicate_ids(ids: list[str]) -> None:
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
     if duplicates:
-        raise ValueError(f"entries: ids used twice: {', '.join(duplicates)}")
+        raise invalid(
+            f"entries: ids used twice: {', '.join(duplicates)}",
+            f"entries: 두 번 쓰인 id: {', '.join(duplicates)}",
+        )
 
 
 class _Content(BaseModel):
@@ -149,7 +153,10 @@ class PriorityMatrix(_Content):
     @model_validator(mode="after")
     def _complete(self) -> Self:
         if sorted(self.matrix) != [1, 2, 3, 4, 5]:
-            raise ValueError("matrix: rows for severities 1, 2, 3, 4 and 5 are required")
+            raise invalid(
+                "matrix: rows for severities 1, 2, 3, 4 and 5 are required",
+                "matrix: 심각도 1, 2, 3, 4, 5의 행이 모두 있어야 합니다",
+            )
         return self
 
     def priority(self, severity: int, likelihood: int) -> Priority:

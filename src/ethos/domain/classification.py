@@ -33,6 +33,7 @@ from ethos.domain.rules import (
     evaluate,
     parse_condition,
 )
+from ethos.domain.validation import invalid
 
 __all__ = [
     "RULES_SCHEMA",
@@ -96,7 +97,10 @@ class RuleSet(_Rules):
         ids = [r.id for r in self.rules]
         twice = sorted({i for i in ids if ids.count(i) > 1})
         if twice:
-            raise ValueError(f"rules: ids used twice: {', '.join(twice)}")
+            raise invalid(
+                f"rules: ids used twice: {', '.join(twice)}",
+                f"rules: 두 번 쓰인 id: {', '.join(twice)}",
+            )
         return self
 
     def node_ids(self) -> set[str]:

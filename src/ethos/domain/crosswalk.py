@@ -25,6 +25,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
+from ethos.domain.validation import invalid
+
 __all__ = [
     "CROSSWALK_SCHEMA",
     "PRACTICE_KINDS",
@@ -119,7 +121,10 @@ class Crosswalk(BaseModel):
             nodes = [m.node for m in links]
             repeated = sorted({n for n in nodes if nodes.count(n) > 1})
             if repeated:
-                raise ValueError(f"{practice}: node(s) mapped twice: {', '.join(repeated)}")
+                raise invalid(
+                    f"{practice}: node(s) mapped twice: {', '.join(repeated)}",
+                    f"{practice}: 두 번 연결된 노드: {', '.join(repeated)}",
+                )
         return value
 
     def nodes(self) -> set[str]:

@@ -39,6 +39,7 @@ from ethos.domain.licences import (
     LicenceTerms,
     parse_licence_expression,
 )
+from ethos.domain.validation import describe_problem, invalid
 
 __all__ = [
     "DATASET_SCHEMA",
@@ -71,12 +72,13 @@ class _Model(BaseModel):
 # ---------------------------------------------------------------- the record
 
 
-def _matching(pattern: str, expected: str) -> AfterValidator:
+def _matching(pattern: str, expected: str, ko: str) -> AfterValidator:
+    """Check ``pattern``; ``expected`` says what is wanted, ``ko`` says so in Korean."""
     compiled = re.compile(pattern)
 
     def check(value: str) -> str:
         if not compiled.fullmatch(value):
-            raise ValueError(f"expected {expected}")
+            raise invalid(f"expected {expected}", ko)
         return value
 
     return AfterValidator(check)
@@ -88,38 +90,63 @@ Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 DatasetId = Annotated[
     str,
     StringConstraints(strip_whitespace=True),
-    _matching(r"[a-z0-9][a-z0-9._-]{0,99}", "lowercase letters, digits, '.', '_', '-' (1-100)"),
+    _matching(
+        r"[a-z0-9][a-z0-9._-]{0,99}",
+        "lowercase letters, digits, '.', '_', '-' (1-100)",
+        "영문 소문자, 숫자, '.', '_', '-'로 된 1-100자여야 합니다",
+    ),
 ]
 Version = Annotated[
     str,
     StringConstraints(strip_whitespace=True),
-    _matching(r"[A-Za-z0-9][A-Za-z0-9._+-]{0,63}", "letters, digits, '.', '_', '+', '-' (1-64)"),
+    _matching(
+        r"[A-Za-z0-9][A-Za-z0-9._+-]{0,63}",
+        "letters, digits, '.', '_', '+', '-' (1-64)",
+        "영문자, 숫자, '.', '_', '+', '-'로 된 1-64자여야 합니다",
+    ),
 ]
 Principal = Annotated[
     str,
     StringConstraints(strip_whitespace=True),
-    _matching(r"[^\s,]{1,200}", "a user name without spaces or commas"),
+    _matching(
+        r"[^\s,]{1,200}",
+        "a user name without spaces or commas",
+        "공백이나 쉼표 없는 사용자 이름이어야 합니다",
+    ),
 ]
 Sha256 = Annotated[
     str,
     StringConstraints(strip_whitespace=True, to_lower=True),
-    _matching(r"[0-9a-f]{64}", "64 hexadecimal characters"),
+    _matching(r"[0-9a-f]{64}", "64 hexadecimal characters", "16진수 64자여야 합니다"),
 ]
 Language = Annotated[
     str,
     StringConstraints(strip_whitespace=True),
-    _matching(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*", "a language tag such as ko, en or en-GB"),
+    _matching(
+        r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*",
+        "a language tag such as ko, en or en-GB",
+        "ko, en, en-GB 같은 언어 태그여야 합니다",
+    ),
 ]
 
 
 def _relative_path(value: str) -> str:
     if "\\" in value or "\x00" in value or any(ord(c) < 32 for c in value):
-        raise ValueError("use '/' between folders; no control characters")
+        raise invalid(
+            "use '/' between folders; no control characters",
+            "폴더 사이에는 '/'를 쓰고 제어 문자는 쓰지 마세요",
+        )
     path = PurePosixPath(value)
     if path.is_absolute() or not value or any(p in ("..", ".") for p in value.split("/")):
-        raise ValueError("expected a path relative to files.root, without '..' or '.'")
+        raise invalid(
+            "expected a path relative to files.root, without '..' or '.'",
+            "'..'나 '.' 없이 files.root에 대한 상대 경로여야 합니다",
+        )
     if "" in value.split("/"):
-        raise ValueError("empty folder name (two '/' in a row, or a trailing '/')")
+        raise invalid(
+            "empty folder name (two '/' in a row, or a trailing '/')",
+            "폴더 이름이 비어 있습니다('/'가 두 번 이어지거나 '/'로 끝납니다)",
+        )
     return value
 
 
@@ -146,7 +173,10 @@ class Files(_Model):
         seen: set[str] = set()
         for index, entry in enumerate(self.manifest):
             if entry.path in seen:
-                raise ValueError(f"manifest[{index}].path: {entry.path!r} is listed twice")
+                raise invalid(
+                    f"manifest[{index}].path: {entry.path!r} is listed twice",
+                    f"manifest[{index}].path: {entry.path!r}이(가) 두 번 나옵니다",
+                )
             seen.add(entry.path)
         return self
 
@@ -162,7 +192,7 @@ class Period(_Model):
     @model_validator(mode="after")
     def _ordered(self) -> Self:
         if self.start and self.end and self.end < self.start:
-            raise ValueError("end: before start")
+            raise invalid("end: before start", "end: start보다 앞섭니다")
         return self
 
 
@@ -214,7 +244,9 @@ class Legal(_Model):
         try:
             return str(parse_licence_expression(value))
         except LicenceExpressionError as exc:
-            raise ValueError(f"not an SPDX licence expression: {exc}") from None
+            raise invalid(
+                f"not an SPDX licence expression: {exc}", f"SPDX 라이선스 표현식이 아닙니다: {exc}"
+            ) from None
 
     @property
     def expression(self) -> LicenceExpression:
@@ -341,15 +373,20 @@ class DatasetRecord(_Model):
 
 
 def _describe(error: ValidationError, lang: str = "en") -> list[str]:
-    """Each problem as "field X: ..."; in Korean the frame only (pydantic's text stays English)."""
+    """Each problem as "field X: ...", in ``lang``."""
     label = "필드" if lang == "ko" else "field"
     lines = []
     for detail in error.errors():
         where = ".".join(str(p) for p in detail["loc"])
-        message = str(detail["msg"]).removeprefix("Value error, ")
-        field_, sep, rest = message.partition(": ")
+        english = describe_problem(detail).removeprefix("Value error, ")
+        message = describe_problem(detail, lang).removeprefix("Value error, ")
+        field_, sep, _ = english.partition(": ")
         if sep and " " not in field_ and not where.endswith(field_):
-            where, message = f"{where}.{field_}" if where else field_, rest
+            # a check across fields names its field first, in both languages
+            where, message = (
+                f"{where}.{field_}" if where else field_,
+                message.removeprefix(f"{field_}: "),
+            )
         lines.append(f"{label} {where}: {message}" if where else message)
     return lines
 

@@ -18,6 +18,8 @@ from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from ethos.domain.validation import invalid
+
 __all__ = [
     "Actor",
     "Applicability",
@@ -126,7 +128,7 @@ class Text(_Content):
     @model_validator(mode="after")
     def _one_language(self) -> Self:
         if self.en is None and self.ko is None:
-            raise ValueError("give the text in en, ko or both")
+            raise invalid("give the text in en, ko or both", "en이나 ko, 또는 둘 다로 글을 주세요")
         return self
 
     def get(self, lang: str) -> str:
@@ -178,9 +180,12 @@ class Node(_Content):
     @model_validator(mode="after")
     def _check(self) -> Self:
         if self.title is None and self.note is None:
-            raise ValueError("a node without a title needs a note saying why (mark the gap)")
+            raise invalid(
+                "a node without a title needs a note saying why (mark the gap)",
+                "제목 없는 노드에는 그 까닭을 적은 note가 있어야 합니다(빈 곳 표시)",
+            )
         if len(set(self.roles)) != len(self.roles):
-            raise ValueError("roles: a role is listed twice")
+            raise invalid("roles: a role is listed twice", "roles: 같은 역할이 두 번 나옵니다")
         return self
 
     @property
@@ -217,11 +222,15 @@ class Framework(_Content):
         seen: set[str] = set()
         for node in self.walk():
             if node.framework_id != self.id:
-                raise ValueError(
-                    f"node {node.id!r}: the part before ':' must be the framework id {self.id!r}"
+                raise invalid(
+                    f"node {node.id!r}: the part before ':' must be the framework id {self.id!r}",
+                    f"노드 {node.id!r}: ':' 앞부분은 프레임워크 id {self.id!r}여야 합니다",
                 )
             if node.id in seen:
-                raise ValueError(f"node {node.id!r}: id is used twice")
+                raise invalid(
+                    f"node {node.id!r}: id is used twice",
+                    f"노드 {node.id!r}: id가 두 번 쓰였습니다",
+                )
             seen.add(node.id)
         self._check_nesting()
         return self
@@ -242,9 +251,11 @@ class Framework(_Content):
             for cut in range(len(parts) - 1, 0, -1):
                 prefix = ".".join(parts[:cut])
                 if prefix in ancestors and prefix not in path:
-                    raise ValueError(
+                    raise invalid(
                         f"node '{self.id}:{local}' is not placed under its parent "
-                        f"'{self.id}:{prefix}'"
+                        f"'{self.id}:{prefix}'",
+                        f"노드 '{self.id}:{local}'이(가) 부모 '{self.id}:{prefix}' 아래에 "
+                        "있지 않습니다",
                     )
 
     def walk(self) -> Iterator[Node]:

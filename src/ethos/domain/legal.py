@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ethos.domain.classification import Classification
 from ethos.domain.frameworks import Node
+from ethos.domain.validation import invalid
 
 __all__ = [
     "LEGAL_POLICY_SCHEMA",
@@ -53,8 +54,10 @@ class _Template(_Policy):
             try:
                 text.format_map(dict.fromkeys(known, ""))
             except (KeyError, IndexError, ValueError) as exc:
-                raise ValueError(
-                    f"template {text!r} uses an unknown field {exc}; known: {', '.join(known)}"
+                raise invalid(
+                    f"template {text!r} uses an unknown field {exc}; known: {', '.join(known)}",
+                    f"템플릿 {text!r}이(가) 모르는 필드 {exc}을(를) 씁니다. "
+                    f"쓸 수 있는 필드: {', '.join(known)}",
                 ) from None
         return self
 
@@ -98,7 +101,10 @@ class LegalFindingPolicy(_Policy):
     @model_validator(mode="after")
     def _default_severity(self) -> LegalFindingPolicy:
         if "default" not in self.severity:
-            raise ValueError("severity: a 'default' entry is required")
+            raise invalid(
+                "severity: a 'default' entry is required",
+                "severity: 'default' 항목이 있어야 합니다",
+            )
         return self
 
     def levels(self, duty: LegalDuty, as_of: date) -> tuple[int, int]:

@@ -19,6 +19,8 @@ from typing import Annotated, Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from ethos.domain.validation import invalid
+
 __all__ = [
     "LICENCES_SCHEMA",
     "SPECIAL",
@@ -281,16 +283,28 @@ class LicencePolicy(_Model):
         if sorted(self.restrictiveness) != sorted(LicenceClass) or len(self.restrictiveness) != len(
             LicenceClass
         ):
-            raise ValueError("restrictiveness: list every class exactly once")
+            raise invalid(
+                "restrictiveness: list every class exactly once",
+                "restrictiveness: 모든 분류를 한 번씩만 쓰세요",
+            )
         missing = [c.value for c in LicenceClass if c not in self.classes]
         if missing:
-            raise ValueError(f"classes: terms missing for {', '.join(missing)}")
+            raise invalid(
+                f"classes: terms missing for {', '.join(missing)}",
+                f"classes: 조건이 없는 분류: {', '.join(missing)}",
+            )
         folded = [k.lower() for k in self.licences]
         if len(set(folded)) != len(folded):
-            raise ValueError("licences: an id is listed twice (ids compare without case)")
+            raise invalid(
+                "licences: an id is listed twice (ids compare without case)",
+                "licences: 같은 id가 두 번 나옵니다(id는 대소문자를 가리지 않고 비교합니다)",
+            )
         bad = [k for k in self.licences if not _ID.fullmatch(k) and not _REF.fullmatch(k)]
         if bad:
-            raise ValueError(f"licences: not an SPDX id: {', '.join(bad)}")
+            raise invalid(
+                f"licences: not an SPDX id: {', '.join(bad)}",
+                f"licences: SPDX id가 아닌 것: {', '.join(bad)}",
+            )
         return self
 
     def class_terms(self, cls: LicenceClass, unclassified: tuple[str, ...] = ()) -> LicenceTerms:

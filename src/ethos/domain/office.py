@@ -31,6 +31,7 @@ from pydantic import (
 )
 
 from ethos.domain.errors import InvalidInputError
+from ethos.domain.validation import describe_problem, invalid
 
 __all__ = [
     "OFFICE_SCHEMA",
@@ -69,32 +70,43 @@ Count = Annotated[int, Field(ge=0, le=10_000_000)]
 Id = Annotated[int, Field(ge=1)]
 
 
-def _matching(pattern: str, expected: str) -> AfterValidator:
+def _matching(pattern: str, expected: str, ko: str) -> AfterValidator:
+    """Check ``pattern``; ``expected`` says what is wanted, ``ko`` says so in Korean."""
     compiled = re.compile(pattern)
 
     def check(value: str) -> str:
         if not compiled.fullmatch(value):
-            raise ValueError(f"expected {expected}")
+            raise invalid(f"expected {expected}", ko)
         return value
 
     return AfterValidator(check)
 
 
 Url = Annotated[
-    str, StringConstraints(strip_whitespace=True), _matching(r"https?://\S+", "an http(s) address")
+    str,
+    StringConstraints(strip_whitespace=True),
+    _matching(r"https?://\S+", "an http(s) address", "http(s) 주소여야 합니다"),
 ]
-Sha256 = Annotated[str, _matching(r"[0-9a-f]{64}", "64 lowercase hexadecimal characters")]
+Sha256 = Annotated[
+    str,
+    _matching(
+        r"[0-9a-f]{64}", "64 lowercase hexadecimal characters", "소문자 16진수 64자여야 합니다"
+    ),
+]
 NodeId = Annotated[
     str,
     _matching(
         r"[a-z][a-z0-9-]*:[A-Za-z0-9][A-Za-z0-9.-]*",
         "a framework node id such as eu-ai-act:art-50",
+        "eu-ai-act:art-50 같은 프레임워크 노드 id여야 합니다",
     ),
 ]
 Jurisdiction = Annotated[
     str,
     _matching(
-        r"[A-Z]{2}|international", "a two-letter code in capitals (EU, KR, US) or international"
+        r"[A-Z]{2}|international",
+        "a two-letter code in capitals (EU, KR, US) or international",
+        "대문자 두 글자 코드(EU, KR, US)나 international이어야 합니다",
     ),
 ]
 
@@ -169,7 +181,10 @@ class Bilingual(_Model):
 
 def _in_range(value: dt.date | None, field: str) -> None:
     if value is not None and not EARLIEST <= value <= LATEST:
-        raise ValueError(f"{field}: {value.isoformat()} is outside {EARLIEST.year}-{LATEST.year}")
+        raise invalid(
+            f"{field}: {value.isoformat()} is outside {EARLIEST.year}-{LATEST.year}",
+            f"{field}: {value.isoformat()}이(가) {EARLIEST.year}-{LATEST.year} 범위 밖입니다",
+        )
 
 
 class _Record(_Model):
@@ -210,11 +225,16 @@ class _Record(_Model):
         _in_range(main, self.MAIN)
         _in_range(end, self.END)
         if self.END != self.MAIN and end is not None and end < main:
-            raise ValueError(f"{self.END}: {end.isoformat()} is before {self.MAIN} ({main})")
+            raise invalid(
+                f"{self.END}: {end.isoformat()} is before {self.MAIN} ({main})",
+                f"{self.END}: {end.isoformat()}이(가) {self.MAIN}({main})보다 앞섭니다",
+            )
         if self.year is not None and self.year != main.year:
-            raise ValueError(
+            raise invalid(
                 f"year: {self.year} is not the year of {self.MAIN} ({main.year}); "
-                "leave it out, it is derived"
+                "leave it out, it is derived",
+                f"year: {self.year}은(는) {self.MAIN}의 연도({main.year})가 아닙니다. "
+                "연도는 계산되므로 빼세요",
             )
         return self
 
@@ -267,7 +287,10 @@ class RedTeamEvidence(_Model):
     @model_validator(mode="after")
     def _something(self) -> Self:
         if not self.findings and self.sha256 is None and self.url is None:
-            raise ValueError("give findings, sha256 or url (or leave evidence out)")
+            raise invalid(
+                "give findings, sha256 or url (or leave evidence out)",
+                "findings, sha256, url 중 하나를 주세요(아니면 evidence를 빼세요)",
+            )
         return self
 
 
@@ -319,9 +342,12 @@ class Education(_Record):
     @model_validator(mode="after")
     def _order(self) -> Self:
         if any(b <= a for a, b in zip(self.dates, self.dates[1:], strict=False)):
-            raise ValueError("dates: list each day once, earliest first")
+            raise invalid(
+                "dates: list each day once, earliest first",
+                "dates: 날짜마다 한 번씩, 이른 날부터 쓰세요",
+            )
         if len(set(self.audience)) != len(self.audience):
-            raise ValueError("audience: lists a value twice")
+            raise invalid("audience: lists a value twice", "audience: 같은 값이 두 번 나옵니다")
         return self
 
 
@@ -370,17 +396,19 @@ _KINDS = ", ".join(k.value for k in OfficeKind)
 
 
 def _describe(error: ValidationError, kind: str, lang: str) -> list[str]:
-    """Each problem as "field X: ..."; in Korean the frame only (pydantic's text stays English)."""
+    """Each problem as "field X: ...", in ``lang``."""
     lines = []
     for detail in error.errors():
         loc = list(detail["loc"])
         if loc and loc[0] == kind:
             loc = loc[1:]
         where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".")
-        message = str(detail["msg"]).removeprefix("Value error, ")
-        field, sep, rest = message.partition(": ")
+        english = describe_problem(detail).removeprefix("Value error, ")
+        message = describe_problem(detail, lang).removeprefix("Value error, ")
+        field, sep, _ = english.partition(": ")
         if not where and sep and " " not in field:
-            where, message = field, rest  # a check across fields names its field first
+            # a check across fields names its field first, in both languages
+            where, message = field, message.removeprefix(f"{field}: ")
         label = "필드" if lang == "ko" else "field"
         lines.append(f"{label} {where}: {message}" if where else message)
     return lines

@@ -21,6 +21,7 @@ from pydantic import (
 )
 
 from ethos.domain.projects import Role
+from ethos.domain.validation import invalid
 
 __all__ = [
     "SCORE_MAX",
@@ -81,14 +82,17 @@ class Item(_Content):
     def _all_anchors(cls, anchors: dict[int, LocalizedText]) -> dict[int, LocalizedText]:
         missing = sorted({1, 3, 5} - set(anchors))
         if missing:
-            raise ValueError(f"labels for {missing} are missing (1, 3 and 5 are required)")
+            raise invalid(
+                f"labels for {missing} are missing (1, 3 and 5 are required)",
+                f"{missing}의 라벨이 없습니다(1, 3, 5는 꼭 있어야 합니다)",
+            )
         return anchors
 
     @field_validator("roles")
     @classmethod
     def _distinct_roles(cls, roles: list[Role]) -> list[Role]:
         if len(set(roles)) != len(roles):
-            raise ValueError("a role is listed twice")
+            raise invalid("a role is listed twice", "같은 역할이 두 번 나옵니다")
         return roles
 
 
@@ -139,25 +143,43 @@ class Questionnaire(_Content):
     def _check(self) -> Self:
         dims = [d.id for d in self.dimensions]
         if len(set(dims)) != len(dims):
-            raise ValueError("dimensions: an id is used twice")
+            raise invalid(
+                "dimensions: an id is used twice",
+                "dimensions: 같은 id가 두 번 쓰였습니다",
+            )
         seen: set[str] = set()
         for item in self.items:
             if item.id in seen:
-                raise ValueError(f"items: id {item.id!r} is used twice")
+                raise invalid(
+                    f"items: id {item.id!r} is used twice",
+                    f"items: id {item.id!r}이(가) 두 번 쓰였습니다",
+                )
             seen.add(item.id)
             if item.dimension not in dims:
-                raise ValueError(f"items: {item.id!r} names unknown dimension {item.dimension!r}")
+                raise invalid(
+                    f"items: {item.id!r} names unknown dimension {item.dimension!r}",
+                    f"items: {item.id!r}이(가) 없는 차원 {item.dimension!r}을(를) 가리킵니다",
+                )
         empty = [d for d in dims if not any(i.dimension == d for i in self.items)]
         if empty:
-            raise ValueError(f"dimensions: {empty} have no items")
+            raise invalid(
+                f"dimensions: {empty} have no items",
+                f"dimensions: {empty}에 문항이 없습니다",
+            )
         if self.migrates_from is not None:
             if self.migrates_from.version >= self.version:
-                raise ValueError("migrates_from: version must be earlier than this version")
+                raise invalid(
+                    "migrates_from: version must be earlier than this version",
+                    "migrates_from: version은 이 버전보다 앞서야 합니다",
+                )
             for old in self.migrates_from.map:
                 target = self.migrates_from.target(old)
                 if target is not None and target.to not in seen:
-                    raise ValueError(
-                        f"migrates_from: {old!r} maps to {target.to!r}, not an item of this version"
+                    raise invalid(
+                        f"migrates_from: {old!r} maps to {target.to!r}, "
+                        "not an item of this version",
+                        f"migrates_from: {old!r}이(가) 가리키는 {target.to!r}은(는) "
+                        "이 버전의 문항이 아닙니다",
                     )
         return self
 

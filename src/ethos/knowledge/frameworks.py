@@ -19,6 +19,7 @@ from ethos.domain.classification import RuleSet, derived_paths
 from ethos.domain.errors import ContentError, NotFoundError
 from ethos.domain.facts import fact_paths
 from ethos.domain.frameworks import Applicability, Framework, Node, effective_entry, split_node_id
+from ethos.domain.validation import describe_problem
 from ethos.knowledge.loading import read_yaml
 
 __all__ = [
@@ -51,10 +52,7 @@ def _step(current: Any, part: int | str) -> Any:
 
 
 def _describe(path: Path, data: Any, error: ValidationError, lang: str = "en") -> list[str]:
-    """Name the deepest node id on each error's path, then the field inside it.
-
-    In Korean only the frame is translated; pydantic's description stays English.
-    """
+    """Name the deepest node id on each error's path, then the field inside it."""
     ko = lang == "ko"
     lines = []
     for detail in error.errors():
@@ -69,7 +67,8 @@ def _describe(path: Path, data: Any, error: ValidationError, lang: str = "en") -
                 rest.append(str(part))
         where = f"{'노드' if ko else 'node'} {node_id!r}, " if node_id else ""
         fieldname = ".".join(rest) or ("(항목 전체)" if ko else "(whole entry)")
-        lines.append(f"{path}: {where}{'필드' if ko else 'field'} {fieldname}: {detail['msg']}")
+        label = "필드" if ko else "field"
+        lines.append(f"{path}: {where}{label} {fieldname}: {describe_problem(detail, lang)}")
     return lines
 
 
@@ -98,7 +97,7 @@ def load_framework(path: Path) -> Framework:
 def validate_root(root: Path | None = None, *, lang: str = "en") -> list[str]:
     """Every problem in the framework files under ``root``; an empty list when all is well.
 
-    ``lang="ko"`` gives the problems in Korean (pydantic's own descriptions stay English).
+    ``lang="ko"`` gives the problems in Korean.
     """
     ko = lang == "ko"
     base = root if root is not None else default_root()

@@ -9,6 +9,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from ethos.domain.errors import ContentError
+from ethos.domain.validation import describe_problem
 
 __all__ = ["describe_validation_error", "load_model", "read_yaml"]
 
@@ -46,9 +47,8 @@ def describe_validation_error(
 ) -> str:
     """Turn a pydantic error into lines naming the file, the entry (by its id) and the field.
 
-    With ``lang="ko"`` the frame (entry, field) is Korean; pydantic's own description of each
-    problem stays in English, as pydantic gives it (the same holds wherever Ethos reports a
-    pydantic validation error in Korean).
+    With ``lang="ko"`` the frame (entry, field) and the description of each problem are
+    Korean (:func:`ethos.domain.validation.describe_problem`).
     """
     lines = []
     for detail in error.errors():
@@ -67,7 +67,7 @@ def describe_validation_error(
         else:
             field = ".".join(str(part) for part in loc) or "(whole entry)"
             where = f"{entry}, field {field}" if entry else f"field {field}"
-        lines.append(f"{path}: {where}: {detail['msg']}")
+        lines.append(f"{path}: {where}: {describe_problem(detail, lang)}")
     return "\n".join(lines)
 
 

@@ -180,7 +180,7 @@ class _Checker:
 
     def check(self, raw: Any, lang: str = "en") -> tuple[OfficeRecordData | None, list[str]]:
         """The record validated with its references resolved, or the problems found (in
-        ``lang``: "ko" gives them in Korean, with pydantic's own descriptions in English)."""
+        ``lang``: "ko" gives them in Korean)."""
         if not isinstance(raw, Mapping):
             kinds = ", ".join(k.value for k in OfficeKind)
             if lang == "ko":

@@ -16,6 +16,7 @@ from ethos.domain.crosswalk import CrosswalkLink, via_practices
 from ethos.domain.errors import InvalidInputError, NotFoundError
 from ethos.domain.facts import FACTS_SCHEMA, Facts
 from ethos.domain.frameworks import Node
+from ethos.domain.validation import describe_problem
 from ethos.knowledge.content import LegalKnowledge, validate_content
 from ethos.services.context import ServiceContext, resolve_project
 from ethos.store.facts_repository import StoredFacts
@@ -53,10 +54,12 @@ def parse_facts(data: Any, *, source: str = "facts") -> Facts:
         return Facts.model_validate(dict(data))
     except ValidationError as exc:
         lines, lines_ko = [], []
-        for detail in exc.errors():  # pydantic's own text stays English in the Korean lines
+        for detail in exc.errors():
             where = ".".join(str(p) for p in detail["loc"])
-            lines.append(f"{source}: field {where or '(top level)'}: {detail['msg']}")
-            lines_ko.append(f"{source}: 필드 {where or '(최상위)'}: {detail['msg']}")
+            lines.append(f"{source}: field {where or '(top level)'}: {describe_problem(detail)}")
+            lines_ko.append(
+                f"{source}: 필드 {where or '(최상위)'}: {describe_problem(detail, 'ko')}"
+            )
         raise InvalidInputError("\n".join(lines), ko="\n".join(lines_ko)) from None
 
 

@@ -28,6 +28,7 @@ from ethos.domain.errors import (
     NotFoundError,
     SchemaOutdatedError,
 )
+from ethos.domain.validation import describe_problem
 from ethos.services.accounts import AuthenticationError, LoginThrottledError
 from ethos.services.authz import NotAuthenticatedError, PermissionDeniedError
 from ethos.web.deps import CsrfError, LoginRequiredError, lang_of, web_state
@@ -133,14 +134,16 @@ async def _ethos_error(request: Request, exc: Exception) -> Response:
 
 async def _validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
-    problems = []
+    problems, problems_ko = [], []
     for error in exc.errors()[:10]:
         where = ".".join(str(p) for p in error.get("loc", ()))
-        problems.append(f"{where}: {error.get('msg', 'invalid')}")
+        problems.append(f"{where}: {describe_problem(error) or 'invalid'}")
+        problems_ko.append(f"{where}: {describe_problem(error, 'ko') or '올바르지 않습니다'}")
     message = "; ".join(problems) or "the request is not valid"
+    message_ko = "; ".join(problems_ko) or "요청이 올바르지 않습니다"
     if _wants_json(request):
-        return _json(422, "invalid_input", message)
-    return _page(request, 400, message)
+        return _json(422, "invalid_input", message, message_ko=message_ko)
+    return _page(request, 400, message_ko if lang_of(request) == "ko" else message)
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:

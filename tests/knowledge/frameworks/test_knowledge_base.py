@@ -292,3 +292,34 @@ def test_invalid_yaml_names_the_file(tmp_path: Path) -> None:
     (root / "iso-42001.yaml").write_text("nodes: [unclosed\n", encoding="utf-8")
     problems = validate_root(root)
     assert any("iso-42001.yaml" in p and "not valid YAML" in p for p in problems)
+
+
+def test_a_broken_copy_is_described_in_korean_too(tmp_path: Path) -> None:
+    root = _copy(tmp_path)
+    path = root / "nist-ai-rmf.yaml"
+    _edit(path, _bad_type)
+    with pytest.raises(ContentError) as caught:
+        KnowledgeBase.load(root)
+    korean = caught.value.message_ko or ""
+    assert "노드 'nist-ai-rmf:MAP-1', 필드 type: 'prohibition', 'obligation'" in korean
+    assert "'subcategory' 또는 'group' 중 하나여야 합니다" in korean
+    assert "Input should" not in korean
+    assert "field type: Input should be 'prohibition'" in caught.value.message
+
+
+def test_our_own_checks_are_described_in_both_languages(tmp_path: Path) -> None:
+    root = _copy(tmp_path)
+    path = root / "nist-ai-rmf.yaml"
+    _edit(path, _no_title)
+    with pytest.raises(ContentError) as caught:
+        KnowledgeBase.load(root)
+    english, korean = caught.value.message, caught.value.message_ko or ""
+    assert (
+        "node 'nist-ai-rmf:MEASURE-2.1', field (whole entry): "
+        "a node without a title needs a note saying why (mark the gap)"
+    ) in english
+    assert "Value error" not in english
+    assert (
+        "노드 'nist-ai-rmf:MEASURE-2.1', 필드 (항목 전체): "
+        "제목 없는 노드에는 그 까닭을 적은 note가 있어야 합니다(빈 곳 표시)"
+    ) in korean
