@@ -41,6 +41,7 @@ import pii_realistic
 
 from ethos.datagov.engine import PiiSpec, ScanRequest, run_scan
 from ethos.datagov.pii import detect
+from ethos.datagov.pii.prescan import prescan_available
 
 STRUCTURED = (
     "KR_RRN", "KR_FRN", "KR_PHONE", "KR_BRN", "KR_CRN", "KR_PASSPORT", "KR_DRIVER_LICENSE",
@@ -116,6 +117,7 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
         "machine": {
             "cores": os.cpu_count(),
             "python": platform.python_version(),
+            "ethos_prescan": prescan_available(),  # detect() screens texts with Hyperscan
             "load_before": os.getloadavg(),
         },
         "corpora": {},

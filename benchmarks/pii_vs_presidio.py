@@ -51,6 +51,7 @@ import pii_realistic
 
 from ethos.datagov.engine import PiiSpec, ScanRequest, run_scan
 from ethos.datagov.pii import detect
+from ethos.datagov.pii.prescan import prescan_available
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_DATA = HERE / "data" / "pii_eval.jsonl"
@@ -267,7 +268,7 @@ def machine() -> dict[str, Any]:
     except OSError:
         pass
     versions = {}
-    for name in ("presidio-analyzer", "spacy", "phonenumbers"):
+    for name in ("presidio-analyzer", "spacy", "phonenumbers", "hyperscan"):
         try:
             versions[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
@@ -277,6 +278,7 @@ def machine() -> dict[str, Any]:
         "cores": os.cpu_count(),
         "python": platform.python_version(),
         "system": f"{platform.system()} {platform.release()}",
+        "ethos_prescan": prescan_available(),  # detect() screens texts with Hyperscan
         **versions,
     }
 

@@ -113,6 +113,35 @@ def test_ids_from_a_field(tmp_path: Path) -> None:
     assert [line["id"] for line in read_jsonl(out)] == [d["id"] for d in documents]
 
 
+def test_lines_are_compact_json_with_or_without_spans(tmp_path: Path) -> None:
+    # Lines without spans are written without the encoder; both kinds must be the bytes
+    # json.dumps writes (compact, UTF-8 as is).
+    documents = [
+        {"id": 'quote " and \\ back', "text": "nothing personal here"},
+        {"id": "문서-1", "text": "연락처 010-2345-6789"},
+        {"id": 7, "text": "plain words"},
+        {"id": "tab\there\u2028", "text": "mail kim.minsu@example.com"},
+    ]
+    corpus = write_jsonl(tmp_path / "ids.jsonl", documents)
+    out = scan(tmp_path, corpus, "d.jsonl", spec=PiiSpec(), read=ReadOptions(id_field="id"))
+    expected = [
+        json.dumps(
+            {
+                "id": document["id"],
+                "spans": [
+                    {"type": s.type, "start": s.start, "end": s.end, "score": s.score}
+                    for s in detect(document["text"])
+                ],
+            },
+            ensure_ascii=False,
+            separators=(",", ":"),
+        )
+        for document in documents
+    ]
+    assert out.read_text(encoding="utf-8").split("\n") == [*expected, ""]
+    assert sum('"spans":[]' in line for line in expected) == 2
+
+
 def test_rejects_file_names_file_line_and_reason(tmp_path: Path) -> None:
     data = b'{"text": "a@example.com"}\n{"text": oops}\n{"body": "x"}\n{"text": "ok"}\n'
     corpus = write_bytes(tmp_path / "in.jsonl", data)

@@ -45,6 +45,17 @@ def test_a_short_text_is_one_whole_window() -> None:
     assert empty.is_whole and empty.text == ""
 
 
+@pytest.mark.parametrize("length", [0, 1, 2999, 3199, 3200, 3201, 9000])
+def test_one_piece_in_a_list_gives_the_windows_of_any_other_form(length: int) -> None:
+    # A list of one piece takes a short cut; pieces from an iterator take the general path.
+    text = "".join(random.Random(length).choice("ab \n가") for _ in range(length))
+    quick = list(windows([text], size=3000, overlap=200))
+    general = list(windows(iter([text]), size=3000, overlap=200))
+    assert quick == general
+    if length < 3200:
+        assert len(quick) == 1 and quick[0].is_whole
+
+
 @pytest.mark.parametrize("operator", ["placeholder", "mask", "pseudonym", "drop"])
 def test_windowed_detection_and_anonymisation_equal_whole_text(operator: str) -> None:
     text = "\n".join(d["text"] for d in eval_documents(900))

@@ -170,6 +170,7 @@ def test_public_surface_is_small() -> None:
         "anonymize",
         "detect",
         "load_recognizers",
+        "prepare",
     }
 
 

@@ -268,16 +268,19 @@ def _line_boundaries(file: InputFile, shard_bytes: int) -> list[tuple[int, int]]
     with open(file.path, "rb") as handle:
         while block := handle.read(_COUNT_BLOCK):
             search_from = max(0, target - position)
+            counted = 0  # block[:counted] holds lines_before - (lines before the block)
             while search_from < len(block):
                 newline = block.find(b"\n", search_from)
                 if newline < 0:
                     break
+                lines_before += block.count(b"\n", counted, newline + 1)
+                counted = newline + 1
                 cut = position + newline + 1
                 if cut < file.size:
-                    cuts.append((cut, lines_before + block.count(b"\n", 0, newline + 1)))
+                    cuts.append((cut, lines_before))
                 target = cut + shard_bytes
                 search_from = max(newline + 1, target - position)
-            lines_before += block.count(b"\n")
+            lines_before += block.count(b"\n", counted)
             position += len(block)
     return cuts
 

@@ -130,6 +130,9 @@ def windows(
     A text of at most ``size + overlap`` characters is one window. Memory stays within a
     few windows whatever the length of the text.
     """
+    if isinstance(pieces, list) and len(pieces) == 1 and len(pieces[0]) < size + overlap:
+        yield Window(pieces[0], 0, 0, len(pieces[0]))  # the common case, taken quickly
+        return
     buffer = ""
     base = 0  # document offset of buffer[0]
     core_start = 0  # document offset

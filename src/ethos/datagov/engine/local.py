@@ -9,7 +9,7 @@ import signal
 from collections.abc import Callable, Sequence
 
 from .progress import Progress
-from .shards import ShardJob, ShardStats, process_shard
+from .shards import ShardJob, ShardStats, prepare_processor, process_shard
 
 __all__ = ["run_local"]
 
@@ -41,7 +41,9 @@ def run_local(
             on_done(process_shard(job, progress.advance))
             progress.shard_done()
         return
-    # fork: workers inherit the loaded recognizers, and need no importable __main__.
+    # fork: workers inherit the loaded recognizers and the compiled detector, and need
+    # no importable __main__.
+    prepare_processor(jobs[0].spec)
     context = multiprocessing.get_context("fork")
     with context.Pool(min(workers, len(jobs)), initializer=_worker_init) as pool:
         for stats in pool.imap_unordered(process_shard, jobs, chunksize=1):

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol, cast
 
-from ethos.datagov.pii import Operator, Span, anonymize, detect
+from ethos.datagov.pii import Operator, Span, anonymize, detect, prepare
 from ethos.datagov.pii.anonymizer import OPERATORS
 
 from .documents import Window, windows
@@ -189,6 +189,7 @@ class PiiProcessor:
         self._key = key
         self.types = frozenset(types) if types is not None else None
         self.min_score = min_score
+        prepare(types=self.types)  # before workers fork, when built in the parent
 
     @property
     def transforms(self) -> bool:

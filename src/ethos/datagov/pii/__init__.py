@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-from .analyzer import detect
+from .analyzer import detect, prepare
 from .anonymizer import AnonymizedText, Operator, anonymize
 from .errors import PiiError, RecognizerConfigError
 from .schema import RecognizerSet, load_recognizers
@@ -24,4 +24,5 @@ __all__ = [
     "anonymize",
     "detect",
     "load_recognizers",
+    "prepare",
 ]

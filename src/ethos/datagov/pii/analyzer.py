@@ -2,10 +2,14 @@
 
 The analyzer knows nothing about anonymisation; it returns :class:`Span` values.
 
-Work per document: normalise; compute cheap features (digits, Hangul, ``@`` ...) that
-switch recognizers off; find the runs where windowed patterns can match, one scan per
-run finder (:mod:`.prefilter`); search each pattern in its windows, or in the whole text
-when it has none; score the matches (:mod:`.scoring`); resolve overlaps.
+Work per document: one Hyperscan scan says which patterns can match at all
+(:mod:`.prescan`; a text where none can returns ``[]`` at once) and whether normalisation
+would change the text; normalise if so; compute cheap features (digits, Hangul, ``@``
+...) that switch recognizers off; for the patterns left, find the runs where windowed
+patterns can match, one scan per run finder (:mod:`.prefilter`), and search each pattern
+in its windows, or in the whole text when it has none or when only a few patterns are
+left; score the matches (:mod:`.scoring`); resolve overlaps. Without Hyperscan every
+pattern is searched, with the same result.
 """
 
 from __future__ import annotations
@@ -18,14 +22,15 @@ from dataclasses import dataclass, field
 from re import Match
 
 from .errors import PiiError
-from .normalize import normalize
+from .normalize import KEPT_BY_NFKC_CHANGED_HERE, NormalizedText, normalize, unchanged
 from .prefilter import RunFinder, WindowRule, plan_windows, windows
+from .prescan import PreScan, build_prescan
 from .schema import CompiledPattern, CompiledRecognizer, RecognizerSet, default_recognizers
 from .scope import Gate, gate_of, scope_of
 from .scoring import FEATURES, Candidate, Document, score
 from .span import Span
 
-__all__ = ["detect"]
+__all__ = ["detect", "prepare"]
 
 _Search = Callable[[str, int, int], "Match[str] | None"]
 _Finditer = Callable[[str], Iterator[Match[str]]]
@@ -33,6 +38,8 @@ _Spans = dict[int, list[tuple[int, int]]]
 # A pattern searched in windows is gated only by strings this long or longer: shorter
 # ones (a "-") are in most texts, and the windows already skip what they would.
 _SELECTIVE_GATE = 2
+# When the pre-scan leaves this many steps or fewer, they are scanned whole (no windows).
+_FEW_STEPS = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +86,8 @@ class _Plan:
 
     steps: tuple[_Step, ...]
     finders: tuple[RunFinder, ...]
+    # The Hyperscan pre-scan of the steps' patterns (None: every step runs on every text).
+    prescan: PreScan | None
     works: dict[int, _Work] = field(default_factory=dict)
 
 
@@ -87,7 +96,9 @@ def _bits(names: Collection[str]) -> int:
 
 
 @functools.lru_cache(maxsize=64)
-def _plan(recognizers: RecognizerSet, types: frozenset[str] | None) -> _Plan:
+def _plan(
+    recognizers: RecognizerSet, types: frozenset[str] | None, *, prescan: bool = True
+) -> _Plan:
     selected = recognizers.recognizers
     if types is not None:
         unknown = types - recognizers.types
@@ -110,7 +121,9 @@ def _plan(recognizers: RecognizerSet, types: frozenset[str] | None) -> _Plan:
         )
         for index, ((order, r, p), rule) in enumerate(zip(pairs, rules, strict=True))
     )
-    return _Plan(steps, tuple(finders))
+    regexes = [p.regex for _, _, p in pairs]
+    screen = build_prescan(regexes, KEPT_BY_NFKC_CHANGED_HERE) if prescan else None
+    return _Plan(steps, tuple(finders), screen)
 
 
 def _gate(regex: re.Pattern[str], *, whole: bool) -> Gate | None:
@@ -169,20 +182,25 @@ def _runs(
     return found
 
 
-def _matches(plan: _Plan, doc: Document) -> _Spans:
+def _matches(plan: _Plan, doc: Document, allowed: set[int] | None) -> _Spans:
     """The value spans each step's pattern matches in ``doc``, by step index, as a scan
     of the whole text would find them.
 
     Recognizers that need a context word are switched off only when a search for them
     is about to run: the words are looked up at most once per document, and only then.
     In windows, matches are never empty (a windowed pattern's minimum width is one or
-    more), so searching on from each match's end is what ``finditer`` does.
+    more), so searching on from each match's end is what ``finditer`` does. Steps not in
+    ``allowed`` (when given) are skipped: the pre-scan found that they cannot match.
     """
     text = doc.text
+    if allowed is not None and len(allowed) <= _FEW_STEPS:
+        return _whole_matches(plan, doc, allowed)
     work = _work(plan, doc.features())
     spans: _Spans = {}
     lowered = doc.lowered()
     for index, finditer, group, gate, needs in work.whole:
+        if allowed is not None and index not in allowed:
+            continue
         if gate is not None and not gate.passes(text, lowered):
             continue
         if needs is not None and not doc.mentions(needs):
@@ -191,6 +209,10 @@ def _matches(plan: _Plan, doc: Document) -> _Spans:
             spans.setdefault(index, []).append(hit.span(group))
     runs: list[list[tuple[int, int]] | None] = [None] * len(plan.finders)
     for finder, entries, gated in work.inside:
+        if allowed is not None:
+            entries = tuple(e for e in entries if e[3] in allowed)
+            if not entries:
+                continue
         if gated:
             entries = tuple(e for e in entries if e[7] is None or e[7].passes(text, lowered))
             if not entries:
@@ -211,6 +233,8 @@ def _matches(plan: _Plan, doc: Document) -> _Spans:
                     spans.setdefault(index, []).append(match.span(group))
                     match = search(text, match.end(), stop)
     for index, rule, search, group, needs, gate in work.around:
+        if allowed is not None and index not in allowed:
+            continue
         if gate is not None and not gate.passes(text, lowered):
             continue
         found = windows(_runs(plan, rule.finder, doc, runs), rule, len(text))
@@ -224,9 +248,33 @@ def _matches(plan: _Plan, doc: Document) -> _Spans:
     return spans
 
 
-def _candidates(plan: _Plan, doc: Document, min_score: float) -> list[Candidate]:
+def _whole_matches(plan: _Plan, doc: Document, allowed: set[int]) -> _Spans:
+    """:func:`_matches` for a few steps: each scanned over the whole text, which costs
+    less than finding the runs for their windows."""
+    text = doc.text
+    features = doc.features()
+    spans: _Spans = {}
+    for index in sorted(allowed):
+        step = plan.steps[index]
+        if step.requires & ~features:
+            continue
+        gate, needs = step.gate, step.needs_mention
+        if gate is not None and not gate.passes(text, doc.lowered()):
+            continue
+        if needs is not None and not doc.mentions(needs):
+            continue
+        group = step.value_group
+        found = [hit.span(group) for hit in step.pattern.regex.finditer(text)]
+        if found:
+            spans[index] = found
+    return spans
+
+
+def _candidates(
+    plan: _Plan, doc: Document, min_score: float, allowed: set[int] | None
+) -> list[Candidate]:
     found: list[Candidate] = []
-    spans = _matches(plan, doc)
+    spans = _matches(plan, doc, allowed)
     for index in sorted(spans):
         step = plan.steps[index]
         recognizer, pattern, order = step.recognizer, step.pattern, step.order
@@ -296,10 +344,46 @@ def detect(
     if isinstance(types, str):
         raise PiiError("types must be a collection of type names, not a string")
     plan = _plan(recognizers or default_recognizers(), None if types is None else frozenset(types))
+    return _detect(plan, text, min_score)
+
+
+def prepare(
+    *, types: Collection[str] | None = None, recognizers: RecognizerSet | None = None
+) -> None:
+    """Build what :func:`detect` needs for these options now instead of on first use: the
+    plan and the Hyperscan database (about a second). A process that forks workers calls
+    it first, so that they inherit it.
+
+    Raises
+    ------
+    PiiError
+        When ``types`` names an unknown type.
+    """
+    if isinstance(types, str):
+        raise PiiError("types must be a collection of type names, not a string")
+    _plan(recognizers or default_recognizers(), None if types is None else frozenset(types))
+
+
+def _detect(plan: _Plan, text: str, min_score: float) -> list[Span]:
+    """:func:`detect` with a plan, its arguments checked."""
     if not text or not plan.steps:
         return []
-    normalized = normalize(text)
-    found = _candidates(plan, Document(normalized.text), min_score)
+    screen = plan.prescan
+    if screen is None:
+        normalized, allowed = normalize(text), None
+    else:
+        # Scan the text as it is: most texts are left unchanged by normalisation, and
+        # the scan says whether the text holds a character it would change.
+        scanned = screen.scan(text)
+        if scanned is not None and unchanged(text, changed_here=scanned[1]):
+            normalized, allowed = NormalizedText(text), scanned[0]
+        else:
+            normalized = normalize(text)
+            scanned = screen.scan(normalized.text)
+            allowed = None if scanned is None else scanned[0]
+        if allowed is not None and not allowed:
+            return []  # no pattern can match: the common case in a training corpus
+    found = _candidates(plan, Document(normalized.text), min_score, allowed)
     if not found:
         return []
     spans = []

@@ -14,7 +14,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
-__all__ = ["NormalizedText", "normalize"]
+__all__ = ["KEPT_BY_NFKC_CHANGED_HERE", "NormalizedText", "normalize", "unchanged"]
 
 _REMOVED = (
     "\u00ad\u180e\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
@@ -33,7 +33,10 @@ _ONE_TO_ONE = str.maketrans(
     }
 )
 _ONE_TO_ONE_CHARS = re.compile(f"[\uff01-\uff5e\u3000\u00a0{_DASHES}]")
-_NEEDS_WORK = re.compile(f"[{_REMOVED}{_DASHES}]")
+# The characters this module removes or replaces although NFKC may keep them: a text in
+# NFKC holding none of them is left exactly as it is (see unchanged()).
+KEPT_BY_NFKC_CHANGED_HERE = _REMOVED + _DASHES
+_NEEDS_WORK = re.compile(f"[{KEPT_BY_NFKC_CHANGED_HERE}]")
 # Characters that NFKC leaves as they are when nothing joins them: printable ASCII and
 # precomposed Hangul syllables (the bulk of Korean and English text). Every other
 # character, and a safe one followed by a mark that joins it, is normalised as a cluster.
@@ -118,6 +121,15 @@ class NormalizedText:
         return self._origin(start)[0], self._origin(end - 1)[1]
 
 
+def unchanged(text: str, *, changed_here: bool) -> bool:
+    """Whether :func:`normalize` returns ``text`` as it is, with no offset map.
+
+    ``changed_here`` says whether ``text`` holds a character of
+    :data:`KEPT_BY_NFKC_CHANGED_HERE` (a caller that has scanned the text already knows).
+    """
+    return not changed_here and (text.isascii() or unicodedata.is_normalized("NFKC", text))
+
+
 def normalize(text: str) -> NormalizedText:
     """Normalise ``text`` for matching and keep an offset map to the original.
 
@@ -132,6 +144,11 @@ def normalize(text: str) -> NormalizedText:
         The copy to match against; when offsets do not move, no map is built.
     """
     if text.isascii():
+        return NormalizedText(text)
+    if unicodedata.is_normalized("NFKC", text) and _NEEDS_WORK.search(text) is None:
+        # Checked before the one-to-one replacements: NFKC changes full-width forms and
+        # the two spaces, so this text holds none of them, and _NEEDS_WORK covers the
+        # dashes. The replacements would leave it as it is.
         return NormalizedText(text)
     if _ONE_TO_ONE_CHARS.search(text) is not None:
         text = text.translate(_ONE_TO_ONE)
