@@ -72,3 +72,35 @@ def test_a_change_through_one_worker_shows_on_another(app: FastAPI, world: World
     assert made.status_code == 303
     assert total_on(first.get("/").text) == 3
     assert "Made elsewhere" in first.get("/").text
+
+
+def _tokens(html: str) -> set[str]:
+    return set(re.findall(r'name="csrf_token" value="([^"]+)"', html))
+
+
+def _you_row(html: str) -> str:
+    """The task-force row marked as the reader's own."""
+    rows = [r for r in html.split('<tr data-member="')[1:] if "badge" in r.split("</tr>")[0]]
+    assert len(rows) == 1, "one row is the reader's"
+    return rows[0].split('"')[0]
+
+
+def test_a_kept_project_page_is_each_readers_own(
+    browser: Callable[[str | None], Browser], world: World
+) -> None:
+    pid = world.projects["care"]
+    pages = {}
+    for name in ("alice", "bob", "admin", "auditor"):
+        person = browser(name)
+        first = person.get(f"/projects/{pid}").text
+        again = person.get(f"/projects/{pid}").text  # the kept content this time
+        # the session's own token, in every form (the page's menu and the content alike)
+        assert len(_tokens(again)) == 1 and _tokens(again) == _tokens(first)
+        pages[name] = again
+    assert len({next(iter(_tokens(p))) for p in pages.values()}) == 4  # four sessions
+    # each member sees their own seat marked; the office sees the admin's forms
+    assert _you_row(pages["alice"]) == str(world.members["alice"])
+    assert _you_row(pages["bob"]) == str(world.members["bob"])
+    assert 'id="add-member"' in pages["admin"]
+    assert 'id="add-member"' not in pages["auditor"] and 'id="add-member"' not in pages["bob"]
+    assert "Link account" not in pages["auditor"]

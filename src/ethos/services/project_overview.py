@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Hashable, Mapping
+from dataclasses import dataclass, field
 
 from ethos.domain.findings import Finding
 from ethos.services.context import ServiceContext
@@ -18,12 +18,16 @@ __all__ = ["ProjectOverview", "project_overview"]
 class ProjectOverview:
     """The stage-1 profile, the findings and who holds which seat (member id to username).
 
-    Shared between requests while the project's records do not change: read-only.
+    Shared between requests while the project's records do not change: read-only, but for
+    ``derived``, where a presentation layer may keep what it makes from this overview alone
+    (the web app's rendered project page, per language and rights): it lives and goes with
+    the overview, so it is never older than the records.
     """
 
     view: ProfileView
     findings: list[Finding]
     holders: Mapping[int, str]
+    derived: dict[Hashable, object] = field(default_factory=dict, compare=False, repr=False)
 
 
 def _compute(ctx: ServiceContext, uow: UnitOfWork, project_id: int) -> ProjectOverview:

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import secrets
 from typing import Annotated
 
 from fastapi import Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
+from markupsafe import Markup
 
 from ethos.domain.findings import LIFECYCLE_ORDER, FindingStatus
 from ethos.domain.projects import ProjectType, Role
 from ethos.services import accounts, authz, lifecycle, projects, stage1
-from ethos.services.project_overview import project_overview
-from ethos.web.deps import PageActor, inline_read
+from ethos.services.project_overview import ProjectOverview, project_overview
+from ethos.web.deps import Actor, PageActor, inline_read, web_state
 from ethos.web.pages.common import page_router
 from ethos.web.rendering import redirect, render, say
+from ethos.web.sessions import csrf_token
 
 __all__ = ["router"]
 
@@ -51,6 +54,27 @@ def create_project(
 def project_page(request: Request, me: PageActor, project_id: int) -> HTMLResponse:
     access = authz.project_access(me.ctx, me.principal, project_id, action="open the project")
     overview = project_overview(me.reader, access.project.id)
+    # The content depends on the project's records (the overview), the language and what
+    # this person may do; it is rendered once per overview and kind of reader, with a slot
+    # for the session's CSRF token.
+    seat = access.seat.id if access.seat else None
+    key = ("project_body.html.j2", me.lang, me.principal.is_admin, access.may_change, seat)
+    body = overview.derived.get(key)
+    if not isinstance(body, str):
+        body = overview.derived.setdefault(key, _body(request, me, access, overview))
+    assert isinstance(body, str)
+    with_token = Markup(body.replace(_CSRF_SLOT, csrf_token(request)))  # noqa: S704
+    return render(request, "project.html.j2", actor=me, project=access.project, body=with_token)
+
+
+# Stands for the CSRF token in kept content; random, so no project text can hold it.
+_CSRF_SLOT = f"csrf-{secrets.token_hex(16)}"
+
+
+def _body(
+    request: Request, me: Actor, access: authz.ProjectAccess, overview: ProjectOverview
+) -> str:
+    """The project page's content, the CSRF token left as :data:`_CSRF_SLOT`."""
     view, found, holders = overview.view, overview.findings, overview.holders
     answered = {
         m.id: sum(1 for s in view.profile.items.values() if m.id in s.scores) for m in view.members
@@ -58,10 +82,11 @@ def project_page(request: Request, me: PageActor, project_id: int) -> HTMLRespon
     needed = {m.id: len(view.questionnaire.items_for(m.role)) for m in view.members}
     counts = {s.value: sum(1 for f in found if f.status is s) for s in FindingStatus}
     later = LIFECYCLE_ORDER[LIFECYCLE_ORDER.index(access.project.lifecycle_stage) + 1 :]
-    return render(
-        request,
-        "project.html.j2",
-        actor=me,
+    state = web_state(request)
+    return state.templates.get_template("project_body.html.j2").render(
+        _=state.catalogues.get(me.lang).gettext,
+        csrf=_CSRF_SLOT,
+        me=me.principal,
         access=access,
         project=access.project,
         view=view,
