@@ -23,6 +23,7 @@ from ethos.datagov.engine import (
     ScanInputError,
     ScanRequest,
     run_scan,
+    shards,
 )
 from ethos.datagov.pii import detect
 from tests.datagov.engine.conftest import (
@@ -272,11 +273,15 @@ def test_bad_requests_are_refused_before_anything_is_written(tmp_path: Path) -> 
     assert not out.parent.exists() or not any(out.parent.iterdir())
 
 
-def test_kill_and_resume(tmp_path: Path) -> None:
+@pytest.mark.parametrize("form", ["text", "jsonl"])
+def test_kill_and_resume(tmp_path: Path, form: str) -> None:
     """SIGKILL a scan mid-way; the same command finishes it without redoing shards."""
     documents = eval_documents()
     lines = [d["text"].replace("\n", " ") for d in documents] * 3
-    corpus = write_text(tmp_path / "big.txt", lines)
+    if form == "text":
+        corpus = write_text(tmp_path / "big.txt", lines)
+    else:  # the shard loop's fast path
+        corpus = write_jsonl(tmp_path / "big.jsonl", [{"text": line} for line in lines])
     out = tmp_path / "out" / "d.jsonl"
     command = [
         sys.executable, "-m", "ethos", "scan", "pii", "--in", str(corpus), "--out", str(out),
@@ -316,7 +321,11 @@ def test_kill_and_resume(tmp_path: Path) -> None:
     assert pids.isdisjoint(rerun_pids)
 
     clean = tmp_path / "clean" / "d.jsonl"
-    run_scan(ScanRequest(str(corpus), clean, PiiSpec(), shard_bytes=1 << 30, progress=False))
+    shards.FAST_PATH = False  # the general path, in one shard
+    try:
+        run_scan(ScanRequest(str(corpus), clean, PiiSpec(), shard_bytes=1 << 30, progress=False))
+    finally:
+        shards.FAST_PATH = True
     assert out.read_bytes() == clean.read_bytes()
     assert len(read_jsonl(out)) == len(lines)
 

@@ -21,7 +21,7 @@ Parquet, 1-based, ``<file>`` for whole files).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
@@ -31,7 +31,7 @@ from .decoding import CountingDecoder, decode_counted, scrub_surrogates
 from .documents import Document, Reject, StreamCounters
 from .errors import ScanInputError
 
-__all__ = ["ReadOptions", "check_columns", "read_shard"]
+__all__ = ["PlainLine", "ReadOptions", "check_columns", "read_plain_jsonl", "read_shard"]
 
 PIECE_BYTES = 1 << 20
 _BATCH_ROWS = 1024
@@ -86,9 +86,9 @@ def _lines(stream: BinaryIO, shard: Shard) -> Iterator[tuple[int, bytes]]:
         raw = stream.readline()
         if not raw:
             return
+        position += len(raw)  # the byte order mark too: shard.stop counts it
         if number == 1 and raw.startswith(_BOM):
             raw = raw[len(_BOM) :]
-        position += len(raw)
         yield number, raw
         number += 1
 
@@ -102,34 +102,98 @@ def _strip_newline(raw: bytes) -> bytes:
 
 
 _DECODER = json.JSONDecoder()
+# What _DECODER.decode() calls once it has skipped leading whitespace; typeshed omits it.
+_SCAN_VALUE: Callable[[str, int], tuple[Any, int]] = _DECODER.scan_once  # type: ignore[attr-defined]
 
 
 def _read_jsonl(stream: BinaryIO, shard: Shard, options: ReadOptions) -> Iterator[Item]:
     name = shard.file.name
     for number, raw in _lines(stream, shard):
-        if not raw or raw.isspace():
-            continue
-        text, replaced = decode_counted(raw)
-        try:
-            record = _DECODER.decode(text)  # what json.loads(text) calls
-        except json.JSONDecodeError as error:
-            reason = f"malformed JSON at column {error.colno}: {error.msg}"
-            yield Reject(name, number, reason, text.rstrip("\r\n"), len(raw))
-            continue
-        if not isinstance(record, dict):
-            reason = f"not a JSON object but {type(record).__name__}"
-            yield Reject(name, number, reason, text.rstrip("\r\n"), len(raw))
-            continue
-        if b"\\ud" in raw or b"\\uD" in raw:
-            record, scrubbed = scrub_surrogates(record)
-            replaced += scrubbed
-        item = _jsonl_document(record, options, name, number)
-        if isinstance(item, str):
-            yield Reject(name, number, item, text.rstrip("\r\n"), len(raw))
-            continue
-        item.replaced = replaced
-        item.size = len(raw)
-        yield item
+        item = _jsonl_item(raw, number, name, options)
+        if item is not None:
+            yield item
+
+
+def _jsonl_item(raw: bytes, number: int, name: str, options: ReadOptions) -> Item | None:
+    """The document or reject of one JSONL line; ``None`` for a blank line."""
+    if not raw or raw.isspace():
+        return None
+    text, replaced = decode_counted(raw)
+    try:
+        record = _DECODER.decode(text)  # what json.loads(text) calls
+    except json.JSONDecodeError as error:
+        reason = f"malformed JSON at column {error.colno}: {error.msg}"
+        return Reject(name, number, reason, text.rstrip("\r\n"), len(raw))
+    if not isinstance(record, dict):
+        reason = f"not a JSON object but {type(record).__name__}"
+        return Reject(name, number, reason, text.rstrip("\r\n"), len(raw))
+    if b"\\ud" in raw or b"\\uD" in raw:
+        record, scrubbed = scrub_surrogates(record)
+        replaced += scrubbed
+    item = _jsonl_document(record, options, name, number)
+    if isinstance(item, str):
+        return Reject(name, number, item, text.rstrip("\r\n"), len(raw))
+    item.replaced = replaced
+    item.size = len(raw)
+    return item
+
+
+# An ordinary JSONL line, as read_plain_jsonl gives it: id, text, the whole record, line
+# number and size in bytes. Nothing was replaced in it.
+PlainLine = tuple[str | int, str, dict[str, Any], int, int]
+
+
+def read_plain_jsonl(shard: Shard, options: ReadOptions) -> Iterator[Item | PlainLine]:
+    """What :func:`read_shard` gives for a JSONL shard, but with every ordinary line (valid
+    UTF-8, one JSON object and a line ending, no surrogate escapes, a string text, a string or
+    integer id) as a :data:`PlainLine` tuple instead of a :class:`Document`: the common
+    case, without building objects the caller may not need. Other lines take the general
+    way, so they give what :func:`read_shard` gives.
+    """
+    file = shard.file
+    name = file.name
+    text_field, id_field = options.text_field, options.id_field
+    with open_binary(file.path, file.compression) as stream:
+        if shard.start:
+            stream.seek(shard.start)
+        position, number, stop = shard.start, shard.first_line - 1, shard.stop
+        while stop < 0 or position < stop:
+            raw = stream.readline()
+            if not raw:
+                return
+            number += 1
+            position += len(raw)
+            if number == 1 and raw.startswith(_BOM):
+                raw = raw[len(_BOM) :]
+            record = _plain_object(raw)
+            if record is not None:
+                text = record.get(text_field)
+                if type(text) is str:
+                    if id_field is None:
+                        yield f"{name}:{number}", text, record, number, len(raw)
+                        continue
+                    doc_id = record.get(id_field)
+                    if type(doc_id) is str or type(doc_id) is int:
+                        yield doc_id, text, record, number, len(raw)
+                        continue
+            item = _jsonl_item(raw, number, name, options)
+            if item is not None:
+                yield item
+
+
+def _plain_object(raw: bytes) -> dict[str, Any] | None:
+    """The JSON object of a line that is valid UTF-8, one object and at most a line ending,
+    and holds no surrogate escape; ``None`` for any other line."""
+    if not raw.startswith(b"{") or (b"\\u" in raw and (b"\\ud" in raw or b"\\uD" in raw)):
+        return None
+    try:
+        line = raw.decode("utf-8")
+        record, end = _SCAN_VALUE(line, 0)
+    except (ValueError, StopIteration):  # undecodable or malformed
+        return None
+    if end < len(line) and line[end:] not in ("\n", "\r\n"):
+        return None  # trailing blanks or more JSON: left to decode() to judge
+    return record if type(record) is dict else None
 
 
 def _jsonl_document(

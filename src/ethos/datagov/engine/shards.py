@@ -3,6 +3,11 @@
 A shard's parts are written under temporary names, flushed to disk, renamed, and only then
 is its completion marker written (also by rename). A shard without a marker is redone from
 scratch by the next run; a shard with one is never redone.
+
+Every document goes through the processor protocol (:mod:`.processors`), except in the
+common case of PII detection on JSONL input: there an ordinary line's text goes straight
+to ``detect()`` and its result line is written directly, with the same bytes, counts and
+progress as the protocol would give (``FAST_PATH = False`` turns this off).
 """
 
 from __future__ import annotations
@@ -13,15 +18,19 @@ import time
 from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import asdict, dataclass
+from json.encoder import encode_basestring
 from pathlib import Path
 from typing import IO, Any
 
-from .corpus import Shard
-from .documents import Document, Reject, windows
-from .processors import Processor, ProcessorSpec
-from .readers import ReadOptions, read_shard
+from ethos.datagov.pii import detect
+
+from .corpus import InputFormat, Shard
+from .documents import OVERLAP_CHARS, WINDOW_CHARS, Document, Reject, windows
+from .processors import PiiProcessor, Processor, ProcessorSpec
+from .readers import ReadOptions, read_plain_jsonl, read_shard
 
 __all__ = [
+    "FAST_PATH",
     "PART_KINDS",
     "ShardJob",
     "ShardStats",
@@ -98,6 +107,13 @@ def _dumps(value: Any) -> bytes:
     return _ENCODER.encode(value).encode("utf-8")
 
 
+def _id_json(value: str | int) -> bytes:
+    """``_dumps(value)`` for an id that is exactly a string or an integer, sooner."""
+    if isinstance(value, str):
+        return encode_basestring(value).encode("utf-8")
+    return b"%d" % value
+
+
 # The result of a document without findings, as _dumps writes it after the id.
 _NO_SPANS: dict[str, Any] = {"spans": []}
 
@@ -172,6 +188,128 @@ class _Tally:
     bytes: int = 0
     first_reject: str | None = None
     first_replaced: str | None = None
+    reported_documents: int = 0
+    reported_bytes: int = 0
+
+    def report(self, progress: Callable[[int, int], None]) -> None:
+        """Tell ``progress`` what was done since the last report."""
+        progress(self.documents - self.reported_documents, self.bytes - self.reported_bytes)
+        self.reported_documents, self.reported_bytes = self.documents, self.bytes
+
+
+@dataclass(slots=True)
+class _Parts:
+    """The open part files of a shard, the processor and what has been counted so far."""
+
+    processor: Processor
+    text_field: str
+    results: IO[bytes]
+    rejects: IO[bytes]
+    transformed: IO[bytes] | None
+    tally: _Tally
+
+    def reject(self, item: Reject) -> None:
+        tally = self.tally
+        _write_reject(self.rejects, item)
+        tally.rejects += 1
+        tally.bytes += item.size
+        if tally.first_reject is None:
+            tally.first_reject = f"{item.file}:{item.line}: {item.reason}"
+
+    def document(self, item: Document) -> None:
+        """Run the processor protocol on one document and write what it gives."""
+        scan = self.processor.open()
+        transformed = self.transformed
+        writer = (
+            _TransformedWriter(transformed, item, self.text_field)
+            if transformed is not None
+            else None
+        )
+        pieces = [item.text] if item.text is not None else item.pieces
+        assert pieces is not None
+        for window in windows(pieces):
+            piece = scan.feed(window)
+            if writer is not None and piece is not None:
+                writer.write(piece)
+        outcome = scan.finish()
+        if writer is not None:
+            writer.close(dropped=outcome.dropped, tags=outcome.tags)
+        result = outcome.result
+        if result == _NO_SPANS:  # most documents: the line without the encoder's work
+            self.results.write(b'{"id":' + _dumps(item.id) + b',"spans":[]}\n')
+        else:
+            self.results.write(_dumps({"id": item.id, **result}) + b"\n")
+        replaced, size = item.final_counts()
+        tally = self.tally
+        tally.documents += 1
+        tally.flagged += outcome.flagged
+        tally.dropped += outcome.dropped
+        tally.bytes += size
+        if replaced:
+            tally.replaced += replaced
+            tally.replaced_documents += 1
+            if tally.first_replaced is None:
+                tally.first_replaced = item.where
+
+
+# Switch the fast path off to compare it with the general one (tests, benchmarks); forked
+# workers inherit the setting.
+FAST_PATH = True
+# The longest text that is one whole window (see documents.windows).
+_WHOLE_CHARS = WINDOW_CHARS + OVERLAP_CHARS
+
+
+def _detects_only(job: ShardJob, processor: Processor) -> PiiProcessor | None:
+    """The PII processor when the shard can take the fast path: JSONL input, detection
+    without anonymisation (so no transformed output either)."""
+    if (
+        FAST_PATH
+        and type(processor) is PiiProcessor
+        and processor.operator is None
+        and job.shard.file.format is InputFormat.JSONL
+    ):
+        return processor
+    return None
+
+
+def _detect_lines(
+    job: ShardJob,
+    processor: PiiProcessor,
+    parts: _Parts,
+    progress: Callable[[int, int], None] | None,
+) -> None:
+    """The fast path: ``detect()`` on each ordinary line, and its result line written
+    directly; the same bytes as the processor protocol gives (one whole window, spans
+    as found, no transformed output), without its objects."""
+    types, min_score = processor.types, processor.min_score
+    results, tally = parts.results, parts.tally
+    name = job.shard.file.name
+    for item in read_plain_jsonl(job.shard, job.read):
+        if isinstance(item, tuple):
+            doc_id, text, record, number, size = item
+            if len(text) >= _WHOLE_CHARS:  # several windows: the general way
+                where = f"{name}:{number}"
+                parts.document(Document(doc_id, text, where, source=record, size=size))
+            else:
+                spans = detect(text, types=types, min_score=min_score)
+                if spans:
+                    found = [
+                        {"type": s.type, "start": s.start, "end": s.end, "score": s.score}
+                        for s in spans
+                    ]
+                    results.write(_dumps({"id": doc_id, "spans": found}) + b"\n")
+                    tally.flagged += 1
+                else:
+                    results.write(b'{"id":' + _id_json(doc_id) + b',"spans":[]}\n')
+                tally.documents += 1
+                tally.bytes += size
+        elif isinstance(item, Reject):
+            parts.reject(item)
+            continue
+        else:
+            parts.document(item)
+        if progress is not None and tally.documents % _PROGRESS_EVERY == 0:
+            tally.report(progress)
 
 
 def _write_parts(
@@ -181,57 +319,32 @@ def _write_parts(
     progress: Callable[[int, int], None] | None,
 ) -> _Tally:
     tally = _Tally()
-    reported = (0, 0)
     with ExitStack() as stack:
         handles = {kind: stack.enter_context(open(path, "wb")) for kind, path in temps.items()}
-        results, rejects = handles["results"], handles["rejects"]
-        transformed = handles.get("transformed")
-        for item in read_shard(job.shard, job.read):
-            if isinstance(item, Reject):
-                _write_reject(rejects, item)
-                tally.rejects += 1
-                tally.bytes += item.size
-                if tally.first_reject is None:
-                    tally.first_reject = f"{item.file}:{item.line}: {item.reason}"
-                continue
-            scan = processor.open()
-            writer = (
-                _TransformedWriter(transformed, item, job.read.text_field)
-                if transformed is not None
-                else None
-            )
-            pieces = [item.text] if item.text is not None else item.pieces
-            assert pieces is not None
-            for window in windows(pieces):
-                piece = scan.feed(window)
-                if writer is not None and piece is not None:
-                    writer.write(piece)
-            outcome = scan.finish()
-            if writer is not None:
-                writer.close(dropped=outcome.dropped, tags=outcome.tags)
-            result = outcome.result
-            if result == _NO_SPANS:  # most documents: the line without the encoder's work
-                results.write(b'{"id":' + _dumps(item.id) + b',"spans":[]}\n')
-            else:
-                results.write(_dumps({"id": item.id, **result}) + b"\n")
-            replaced, size = item.final_counts()
-            tally.documents += 1
-            tally.flagged += outcome.flagged
-            tally.dropped += outcome.dropped
-            tally.bytes += size
-            if replaced:
-                tally.replaced += replaced
-                tally.replaced_documents += 1
-                if tally.first_replaced is None:
-                    tally.first_replaced = item.where
-            if progress is not None and tally.documents % _PROGRESS_EVERY == 0:
-                progress(tally.documents - reported[0], tally.bytes - reported[1])
-                reported = (tally.documents, tally.bytes)
+        parts = _Parts(
+            processor,
+            job.read.text_field,
+            handles["results"],
+            handles["rejects"],
+            handles.get("transformed"),
+            tally,
+        )
+        detector = _detects_only(job, processor)
+        if detector is not None:
+            _detect_lines(job, detector, parts, progress)
+        else:
+            for item in read_shard(job.shard, job.read):
+                if isinstance(item, Reject):
+                    parts.reject(item)
+                    continue
+                parts.document(item)
+                if progress is not None and tally.documents % _PROGRESS_EVERY == 0:
+                    tally.report(progress)
         for handle in handles.values():
             handle.flush()
             os.fsync(handle.fileno())
     if progress is not None:
-        progress(tally.documents - reported[0], tally.bytes - reported[1])
+        tally.report(progress)
     return tally
 
 
