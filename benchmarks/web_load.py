@@ -316,6 +316,24 @@ def cookie_header(client: httpx.Client) -> str:
 Timing = tuple[float, float, float, float, float]
 
 
+class Stopwatch:
+    """Wall seconds, server and client CPU seconds and load average over a timed run."""
+
+    def __init__(self, server_pid: int) -> None:
+        self.server_pid = server_pid
+        self.load_before = os.getloadavg()[0]
+        self.cpu_server = server_cpu_seconds(server_pid)
+        self.cpu_clients = time.process_time()
+        self.started = time.monotonic()
+
+    def stop(self) -> Timing:
+        """(wall, server CPU, clients CPU, load before, load after) since the start."""
+        wall = time.monotonic() - self.started
+        cpu_server = server_cpu_seconds(self.server_pid) - self.cpu_server
+        cpu_clients = time.process_time() - self.cpu_clients
+        return wall, cpu_server, cpu_clients, self.load_before, os.getloadavg()[0]
+
+
 def concurrent_httpx(
     args: argparse.Namespace,
     server_pid: int,
@@ -367,17 +385,10 @@ def concurrent_httpx(
         ready.wait(timeout=600)
     except threading.BrokenBarrierError:
         raise SystemExit(f"the clients could not get ready: {errors[:3]}") from None
-    load_before = os.getloadavg()[0]
-    cpu_server = server_cpu_seconds(server_pid)
-    cpu_clients = time.process_time()
-    started = time.monotonic()
+    watch = Stopwatch(server_pid)
     for t in threads:
         t.join(timeout=600)
-    wall = time.monotonic() - started
-    cpu_server = server_cpu_seconds(server_pid) - cpu_server
-    cpu_clients = time.process_time() - cpu_clients
-    load_after = os.getloadavg()[0]
-    return samples, errors, (wall, cpu_server, cpu_clients, load_before, load_after)
+    return samples, errors, watch.stop()
 
 
 def concurrent_raw(
@@ -420,19 +431,13 @@ def concurrent_raw(
                     if status != 200:
                         errors.append(f"{name}: {status}")
 
-        load_before = os.getloadavg()[0]
-        cpu_server = server_cpu_seconds(server_pid)
-        cpu_clients = time.process_time()
-        started = time.monotonic()
+        watch = Stopwatch(server_pid)
         await asyncio.wait_for(asyncio.gather(*(client_loop(c) for c in clients)), timeout=600)
-        wall = time.monotonic() - started
-        cpu_server = server_cpu_seconds(server_pid) - cpu_server
-        cpu_clients = time.process_time() - cpu_clients
-        load_after = os.getloadavg()[0]
+        timing = watch.stop()
         for connections in clients:
             for connection in connections:
                 connection.close()
-        return wall, cpu_server, cpu_clients, load_before, load_after
+        return timing
 
     timing = asyncio.run(main())
     return samples, errors, timing
