@@ -113,6 +113,62 @@ def scan(root: Path = SRC) -> dict[str, list[Site]]:
     return found
 
 
+# Layers whose validation problems reach a person through pydantic: a validator there raises
+# ``invalid(en, ko)`` (or an EthosError with ``ko=``), never a plain ``ValueError``, whose
+# text pydantic can only pass on in English.
+VALIDATED = ("domain", "knowledge")
+
+
+def untranslated_problems(source: str, path: str) -> list[Site]:
+    """``invalid(...)`` calls in ``source`` without a Korean text, and plain ``ValueError``s."""
+    sites = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Call):
+            continue
+        called = _called(node)
+        if called == "ValueError":
+            sites.append(Site(path, node.lineno, called, "is English only (use invalid(en, ko))"))
+        elif called == "invalid":
+            keyword = next((k.value for k in node.keywords if k.arg == "ko"), None)
+            ko = node.args[1] if len(node.args) > 1 else keyword
+            english = node.args[0] if node.args else None
+            same = english is not None and ko is not None and ast.dump(ko) == ast.dump(english)
+            if ko is None or same or not _can_be_korean(ko):
+                sites.append(Site(path, node.lineno, called, "has no Korean text"))
+    return sites
+
+
+def test_validation_problems_are_raised_with_a_korean_text() -> None:
+    missing = [
+        str(site)
+        for layer in VALIDATED
+        for path in sorted((SRC / layer).rglob("*.py"))
+        for site in untranslated_problems(
+            path.read_text(encoding="utf-8"), path.relative_to(SRC).as_posix()
+        )
+    ]
+    assert not missing, "validation problems without Korean:\n" + "\n".join(missing)
+
+
+@pytest.mark.parametrize(
+    ("source", "problems"),
+    [
+        ('raise ValueError(f"{where}: bad")', ["is English only (use invalid(en, ko))"]),
+        ('raise invalid("bad", "잘못된 값")', []),
+        ('raise invalid(f"{w}: bad", f"{w}: 잘못된 값")', []),
+        ('raise invalid("bad", "bad")', ["has no Korean text"]),
+        ("raise invalid(text, text)", ["has no Korean text"]),
+        ('raise invalid("bad")', ["has no Korean text"]),
+        ('raise invalid(f"x: {exc}", f"x: {exc.text(\'ko\')}")', []),
+        ('raise TypeError("a programming error, not a person\'s")', []),
+    ],
+)
+def test_the_validation_scan_tells_english_only_problems_apart(
+    source: str, problems: list[str]
+) -> None:
+    assert [s.problem for s in untranslated_problems(source, "x.py")] == problems
+
+
 def test_every_error_outside_the_allowlist_has_a_korean_message() -> None:
     missing = [str(site) for path, sites in scan().items() if path not in ALLOWED for site in sites]
     assert not missing, "errors without a Korean message:\n" + "\n".join(missing)

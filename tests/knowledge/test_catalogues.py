@@ -104,7 +104,7 @@ def test_an_eval_like_trigger_is_refused(tmp_path: Path) -> None:
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     with pytest.raises(
         ContentError,
-        match=r"entries\[2\]\), field when: Value error, when: unknown operator 'python'",
+        match=r"entries\[2\]\), field when: when: unknown operator 'python'",
     ):
         load_catalogues(root, questionnaires=QuestionnaireLibrary().latest)
 

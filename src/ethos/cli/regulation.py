@@ -133,7 +133,8 @@ def kb_show(
 @kb_app.command("validate")
 def kb_validate(ctx: typer.Context, fmt: OutputFormat = FORMAT) -> None:
     """Check frameworks, classification rules, catalogues and crosswalk together."""
-    problems = service.validate_knowledge(state(ctx).context(require_schema=False))
+    cli = state(ctx)
+    problems = service.validate_knowledge(cli.context(require_schema=False), lang=cli.lang)
     if fmt is OutputFormat.JSON:
         emit_json({"valid": not problems, "problems": problems})
     if problems:

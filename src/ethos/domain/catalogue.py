@@ -12,6 +12,7 @@ from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
+from ethos.domain.errors import InvalidInputError
 from ethos.domain.questionnaire import ClauseRef, LocalizedText, Slug
 from ethos.domain.rules import Condition, parse_condition
 from ethos.domain.validation import invalid
@@ -19,6 +20,7 @@ from ethos.domain.validation import invalid
 __all__ = [
     "EvidenceKind",
     "FindingCategory",
+    "LevelOutOfRangeError",
     "Mitigation",
     "MitigationCatalogue",
     "Priority",
@@ -143,6 +145,13 @@ class RiskCatalogue(_Content):
         raise KeyError(risk_id)
 
 
+class LevelOutOfRangeError(InvalidInputError, ValueError):
+    """A severity or likelihood outside 1-5 given to :meth:`PriorityMatrix.priority`.
+
+    Also a ``ValueError``, as it was before it carried Korean.
+    """
+
+
 class PriorityMatrix(_Content):
     """Priority for each severity (rows, 1-5) and likelihood (columns, 1-5)."""
 
@@ -162,5 +171,8 @@ class PriorityMatrix(_Content):
     def priority(self, severity: int, likelihood: int) -> Priority:
         """The priority of a finding with ``severity`` and ``likelihood`` (each 1-5)."""
         if not (1 <= severity <= 5 and 1 <= likelihood <= 5):
-            raise ValueError("severity and likelihood run from 1 to 5")
+            raise LevelOutOfRangeError(
+                "severity and likelihood run from 1 to 5",
+                ko="심각도와 발생 가능성은 1부터 5까지입니다",
+            )
         return self.matrix[severity][likelihood - 1]

@@ -245,7 +245,8 @@ class Legal(_Model):
             return str(parse_licence_expression(value))
         except LicenceExpressionError as exc:
             raise invalid(
-                f"not an SPDX licence expression: {exc}", f"SPDX 라이선스 표현식이 아닙니다: {exc}"
+                f"not an SPDX licence expression: {exc}",
+                f"SPDX 라이선스 표현식이 아닙니다: {exc.text('ko')}",
             ) from None
 
     @property

@@ -19,6 +19,7 @@ from typing import Annotated, Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from ethos.domain.errors import InvalidInputError
 from ethos.domain.validation import invalid
 
 __all__ = [
@@ -48,8 +49,9 @@ _OPERATORS = ("AND", "OR", "WITH")
 SPECIAL = ("NONE", "NOASSERTION")
 
 
-class LicenceExpressionError(ValueError):
-    """An SPDX licence expression that does not follow the grammar; says where."""
+class LicenceExpressionError(InvalidInputError, ValueError):
+    """An SPDX licence expression that does not follow the grammar; says where, in English
+    and Korean (``text("ko")``). Also a ``ValueError``, as it was before it carried Korean."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,17 +107,30 @@ class _Parser:
             return f"at character {self.tokens[self.index][1]}"
         return "at the end"
 
+    def where_ko(self) -> str:
+        if self.index < len(self.tokens):
+            return f"{self.tokens[self.index][1]}번째 문자 위치"
+        return "표현식 끝"
+
     def take(self) -> str:
         token = self.tokens[self.index][0]
         self.index += 1
         return token
 
-    def fail(self, expected: str) -> LicenceExpressionError:
+    def fail(self, expected: str, expected_ko: str, *, why_ko: str = "") -> LicenceExpressionError:
+        """``expected`` (English) and ``expected_ko`` (Korean) name what should come here;
+        ``why_ko`` is the Korean for a reason the English gives inside ``expected``."""
         found = self.peek()
         got = f"found {found!r}" if found is not None else "the expression ended"
+        got_ko = f"{found!r}이(가) 있습니다" if found is not None else "표현식이 끝났습니다"
         if found is not None and found.lower() in ("and", "or", "with"):
             got += f" (operators are written in capitals: {found.upper()})"
-        return LicenceExpressionError(f"{self.where()}: expected {expected}, {got}")
+            got_ko += f"(연산자는 대문자로 씁니다: {found.upper()})"
+        return LicenceExpressionError(
+            f"{self.where()}: expected {expected}, {got}",
+            ko=f"{self.where_ko()}: {expected_ko}이(가) 와야 하는데 {got_ko}"
+            + (f". {why_ko}" if why_ko else ""),
+        )
 
     def expression(self) -> LicenceExpression:
         return self.joined("OR", self.conjunction)
@@ -141,29 +156,37 @@ class _Parser:
             self.take()
             inner = self.expression()
             if self.peek() != ")":
-                raise self.fail("')' to close the parenthesis")
+                raise self.fail("')' to close the parenthesis", "괄호를 닫는 ')'")
             self.take()
             if self.peek() == "WITH":
-                raise self.fail("AND, OR or ')': WITH follows a single licence, not a group")
+                raise self.fail(
+                    "AND, OR or ')': WITH follows a single licence, not a group",
+                    "AND, OR 또는 ')'",
+                    why_ko="WITH는 괄호로 묶은 것이 아니라 라이선스 하나 뒤에 씁니다",
+                )
             return inner
         if word is None or word in _OPERATORS or word == ")":
-            raise self.fail("a licence id or LicenseRef-...")
+            raise self.fail("a licence id or LicenseRef-...", "라이선스 id나 LicenseRef-...")
         if word.lower() in ("and", "or", "with"):
             raise LicenceExpressionError(
-                f"{self.where()}: operators are written in capitals ({word.upper()})"
+                f"{self.where()}: operators are written in capitals ({word.upper()})",
+                ko=f"{self.where_ko()}: 연산자는 대문자로 씁니다({word.upper()})",
             )
         stem = word[:-1]
         or_later = word.endswith("+") and bool(_ID.fullmatch(stem)) and not _REF.fullmatch(stem)
         name = word[:-1] if or_later else word
         if not (_REF.fullmatch(name) or _ID.fullmatch(name)):
-            raise self.fail("a licence id (letters, digits, '.', '-') or LicenseRef-...")
+            raise self.fail(
+                "a licence id (letters, digits, '.', '-') or LicenseRef-...",
+                "라이선스 id(글자, 숫자, '.', '-')나 LicenseRef-...",
+            )
         self.take()
         exception = ""
         if self.peek() == "WITH":
             self.take()
             nxt = self.peek()
             if nxt is None or nxt in _OPERATORS or nxt in "()" or not _EXCEPTION.fullmatch(nxt):
-                raise self.fail("an exception id after WITH")
+                raise self.fail("an exception id after WITH", "WITH 뒤의 예외 id")
             exception = self.take()
         return LicenceExpression(licence=name, or_later=or_later, exception=exception)
 
@@ -172,16 +195,19 @@ def parse_licence_expression(text: str) -> LicenceExpression:
     """Parse an SPDX licence expression (ids, ``+``, ``WITH``, ``AND``, ``OR``, parentheses,
     ``LicenseRef-...``); :class:`LicenceExpressionError` says where it goes wrong."""
     if not isinstance(text, str) or not text.strip():
-        raise LicenceExpressionError("the expression is empty")
+        raise LicenceExpressionError("the expression is empty", ko="표현식이 비어 있습니다")
     if len(text) > 1000:
-        raise LicenceExpressionError("longer than 1000 characters")
+        raise LicenceExpressionError("longer than 1000 characters", ko="1000자를 넘습니다")
     parser = _Parser(text)
     result = parser.expression()
     if parser.peek() is not None:
-        raise parser.fail("AND, OR or the end of the expression")
+        raise parser.fail("AND, OR or the end of the expression", "AND, OR 또는 표현식 끝")
     names = result.licences()
     if any(n in SPECIAL for n in names) and (len(names) > 1 or result.exception or result.or_later):
-        raise LicenceExpressionError("NONE and NOASSERTION stand alone, never combined")
+        raise LicenceExpressionError(
+            "NONE and NOASSERTION stand alone, never combined",
+            ko="NONE과 NOASSERTION은 다른 것과 섞지 않고 홀로 씁니다",
+        )
     return result
 
 

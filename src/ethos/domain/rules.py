@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
+from ethos.domain.validation import invalid
+
 __all__ = [
     "All",
     "AnyOf",
@@ -139,21 +141,35 @@ _LIST_ARGUMENT = {"in", "intersects"}
 
 def _path(value: Any, where: str) -> str:
     if not isinstance(value, str) or not value or " " in value:
-        raise ValueError(f"{where}: a fact path (dotted name) is expected, got {value!r}")
+        raise invalid(
+            f"{where}: a fact path (dotted name) is expected, got {value!r}",
+            f"{where}: 사실 경로(점으로 이은 이름)가 와야 하는데 {value!r}이(가) 왔습니다",
+        )
     return value
 
 
 def parse_condition(raw: Any, where: str = "when") -> Condition:
-    """Parse YAML data into a condition; errors name the position, e.g. ``when.all[2].gte``."""
+    """Parse YAML data into a condition; errors name the position, e.g. ``when.all[2].gte``.
+
+    A malformed condition raises a validation problem in English and Korean
+    (:func:`ethos.domain.validation.invalid`, a ``ValueError``), so the function serves as a
+    pydantic validator and a content file's reader gets the problem in their language.
+    """
     if isinstance(raw, Condition):
         return raw
     if not isinstance(raw, Mapping) or len(raw) != 1:
-        raise ValueError(f"{where}: expected a mapping with exactly one operator")
+        raise invalid(
+            f"{where}: expected a mapping with exactly one operator",
+            f"{where}: 연산자가 정확히 하나인 매핑이어야 합니다",
+        )
     ((op, arg),) = raw.items()
     here = f"{where}.{op}"
     if op in ("all", "any"):
         if not isinstance(arg, Sequence) or isinstance(arg, str) or not arg:
-            raise ValueError(f"{here}: expected a non-empty list of conditions")
+            raise invalid(
+                f"{here}: expected a non-empty list of conditions",
+                f"{here}: 조건이 하나 이상 든 목록이어야 합니다",
+            )
         parts = tuple(parse_condition(p, f"{here}[{i}]") for i, p in enumerate(arg))
         return All(parts) if op == "all" else AnyOf(parts)
     if op == "not":
@@ -162,15 +178,26 @@ def parse_condition(raw: Any, where: str = "when") -> Condition:
         return Known(_path(arg, here), negate=op == "unknown")
     if op in _COMPARISONS:
         if not isinstance(arg, Sequence) or isinstance(arg, str) or len(arg) != 2:
-            raise ValueError(f"{here}: expected [fact path, value]")
+            raise invalid(
+                f"{here}: expected [fact path, value]", f"{here}: [사실 경로, 값] 꼴이어야 합니다"
+            )
         path, value = _path(arg[0], here), arg[1]
         if op in _LIST_ARGUMENT and (not isinstance(value, list) or not value):
-            raise ValueError(f"{here}: expected a non-empty list of values")
+            raise invalid(
+                f"{here}: expected a non-empty list of values",
+                f"{here}: 값이 하나 이상 든 목록이어야 합니다",
+            )
         if op in _ORDERED and (isinstance(value, bool) or not isinstance(value, (int, float))):
-            raise ValueError(f"{here}: expected a number to compare with")
+            raise invalid(
+                f"{here}: expected a number to compare with",
+                f"{here}: 비교할 값은 숫자여야 합니다",
+            )
         return Compare(op, path, tuple(value) if isinstance(value, list) else value)
     allowed = ", ".join(["all", "any", "not", "known", "unknown", *_COMPARISONS])
-    raise ValueError(f"{where}: unknown operator {op!r} (allowed: {allowed})")
+    raise invalid(
+        f"{where}: unknown operator {op!r} (allowed: {allowed})",
+        f"{where}: 알 수 없는 연산자 {op!r}(쓸 수 있는 연산자: {allowed})",
+    )
 
 
 def evaluate(condition: Condition, facts: Mapping[str, Any]) -> Outcome:

@@ -27,6 +27,7 @@ from ethos.knowledge.frameworks import (
     load_rule_set,
     validate_root,
 )
+from ethos.knowledge.loading import describe_validation_error
 from ethos.knowledge.questionnaires import QuestionnaireLibrary
 
 __all__ = [
@@ -137,9 +138,13 @@ def load_practice_crosswalk(roots: ContentRoots | None = None) -> Crosswalk:
     return _load_crosswalk(chosen, _stamp(*folders))
 
 
-def validate_content(roots: ContentRoots) -> list[str]:
-    """Every problem in the content under ``roots``, one line each naming file and id."""
-    problems = validate_root(roots.frameworks)
+def validate_content(roots: ContentRoots, *, lang: str = "en") -> list[str]:
+    """Every problem in the content under ``roots``, one line each naming file and id.
+
+    ``lang="ko"`` gives the problems in Korean (file names, ids and fields as they are).
+    """
+    ko = lang == "ko"
+    problems = validate_root(roots.frameworks, lang=lang)
     if problems:
         return problems
     frameworks = KnowledgeBase.load(roots.frameworks)
@@ -147,24 +152,31 @@ def validate_content(roots: ContentRoots) -> list[str]:
         try:
             load_rule_set(framework, frameworks, root=roots.classification)
         except ContentError as exc:
-            problems += exc.message.splitlines()
+            problems += exc.text(lang).splitlines()
     library = QuestionnaireLibrary(roots.questionnaires)
     try:
         cats = catalogue_loader.load_catalogues(roots.catalogues, questionnaires=library.latest)
     except ContentError as exc:
-        return problems + exc.message.splitlines()
+        return problems + exc.text(lang).splitlines()
     questionnaire = library.latest(cats.risks.questionnaire)
     where_q = roots.questionnaires / questionnaire.id / f"v{questionnaire.version}.yaml"
     for item in questionnaire.items:
         for node in dangling_clauses(frameworks, item.frameworks):
-            problems.append(f"{where_q}: item {item.id!r}: no framework node {node!r}")
+            problems.append(
+                f"{where_q}: 문항 {item.id!r}: 프레임워크 노드 {node!r}이(가) 없습니다"
+                if ko
+                else f"{where_q}: item {item.id!r}: no framework node {node!r}"
+            )
     for kind, entries in (("risk", cats.risks.entries), ("mitigation", cats.mitigations.entries)):
         for entry in entries:
             for node in dangling_clauses(frameworks, entry.frameworks):
                 problems.append(
-                    f"{roots.catalogues}: {kind} {entry.id!r}: no framework node {node!r}"
+                    f"{roots.catalogues}: {_KIND_KO[kind]} {entry.id!r}: "
+                    f"프레임워크 노드 {node!r}이(가) 없습니다"
+                    if ko
+                    else f"{roots.catalogues}: {kind} {entry.id!r}: no framework node {node!r}"
                 )
-    problems += _check_legal_policy(roots.catalogues / "legal-findings.yaml", frameworks)
+    problems += _check_legal_policy(roots.catalogues / "legal-findings.yaml", frameworks, lang=lang)
     try:
         path = _crosswalk_file(roots)
         check_crosswalk(
@@ -175,26 +187,55 @@ def validate_content(roots: ContentRoots) -> list[str]:
             mitigations=cats.mitigations,
         )
     except ContentError as exc:
-        problems += exc.message.splitlines()
+        problems += exc.text(lang).splitlines()
     return problems
 
 
-def _check_legal_policy(path: Path, frameworks: KnowledgeBase) -> list[str]:
-    """The legal-finding policy parses, and the clauses it points at exist."""
+_KIND_KO = {"risk": "위험", "mitigation": "개선 조치"}
+
+
+def _check_legal_policy(path: Path, frameworks: KnowledgeBase, *, lang: str = "en") -> list[str]:
+    """The legal-finding policy parses, and the clauses it points at exist (problems in
+    Korean with ``lang="ko"``)."""
     if not path.exists():
         return []
+    ko = lang == "ko"
+    data = None
     try:
-        policy = LegalFindingPolicy.model_validate(yaml.safe_load(path.read_text("utf-8")))
-    except (yaml.YAMLError, ValidationError) as exc:
+        data = yaml.safe_load(path.read_text("utf-8"))
+        policy = LegalFindingPolicy.model_validate(data)
+    except yaml.YAMLError as exc:
+        if ko:
+            return [_yaml_problem_ko(path, exc)]
+        return [f"{path}: {line}" for line in str(exc).splitlines() if line.strip()]
+    except ValidationError as exc:
+        if ko:
+            return describe_validation_error(path, data, exc, lang="ko").splitlines()
         return [f"{path}: {line}" for line in str(exc).splitlines() if line.strip()]
     problems = []
     for framework, clause in sorted(policy.incomplete.clause.items()):
         if framework not in RULE_SETS:
             problems.append(
-                f"{path}: incomplete.clause: {framework!r} is not one of {', '.join(RULE_SETS)}"
+                f"{path}: incomplete.clause: {framework!r}은(는) "
+                f"{', '.join(RULE_SETS)} 중 하나가 아닙니다"
+                if ko
+                else f"{path}: incomplete.clause: {framework!r} is not one of "
+                f"{', '.join(RULE_SETS)}"
             )
         elif dangling_clauses(frameworks, [clause]) or not clause.startswith(f"{framework}:"):
             problems.append(
-                f"{path}: incomplete.clause.{framework}: no node {clause!r} in {framework}"
+                f"{path}: incomplete.clause.{framework}: {framework}에 노드 {clause!r}이(가) "
+                "없습니다"
+                if ko
+                else f"{path}: incomplete.clause.{framework}: no node {clause!r} in {framework}"
             )
     return problems
+
+
+def _yaml_problem_ko(path: Path, error: yaml.YAMLError) -> str:
+    """A YAML syntax error in Korean, worded as :func:`ethos.knowledge.loading.read_yaml`
+    words it: the file, the line and column, and the parser's own (English) problem."""
+    mark = getattr(error, "problem_mark", None)
+    where = f"({mark.line + 1}번째 줄, {mark.column + 1}번째 열)" if mark else ""
+    problem = getattr(error, "problem", None) or "malformed"
+    return f"{path}: 올바른 YAML이 아닙니다{where}: {problem}"

@@ -38,9 +38,10 @@ __all__ = [
 ]
 
 
-def validate_knowledge(ctx: ServiceContext) -> list[str]:
-    """Every problem in the frameworks, rules, catalogues and crosswalk in use."""
-    return validate_content(ctx.content_roots())
+def validate_knowledge(ctx: ServiceContext, *, lang: str = "en") -> list[str]:
+    """Every problem in the frameworks, rules, catalogues and crosswalk in use (in Korean
+    with ``lang="ko"``)."""
+    return validate_content(ctx.content_roots(), lang=lang)
 
 
 def parse_facts(data: Any, *, source: str = "facts") -> Facts:
