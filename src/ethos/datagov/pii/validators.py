@@ -9,7 +9,9 @@ from __future__ import annotations
 import datetime
 import ipaddress
 import re
+import time
 from collections.abc import Callable, Mapping
+from operator import mul
 from types import MappingProxyType
 
 __all__ = ["VALIDATORS", "Validator"]
@@ -23,7 +25,18 @@ _NON_DIGIT = re.compile(r"[^0-9]")
 
 
 def _digits(value: str) -> str:
+    """The ASCII digits of ``value``, in order."""
+    compact = value.replace("-", "")  # most values are digits, hyphens and spaces
+    if compact.isdigit() and compact.isascii():
+        return compact
+    compact = compact.replace(" ", "")
+    if compact.isdigit() and compact.isascii():
+        return compact
     return _NON_DIGIT.sub("", value)
+
+
+# The ASCII code of "0": weighted sums are taken over the digits' bytes.
+_ZERO = ord("0")
 
 
 def _birth_date_ok(digits: str, centuries: Mapping[str, int]) -> bool:
@@ -34,7 +47,25 @@ def _birth_date_ok(digits: str, centuries: Mapping[str, int]) -> bool:
         born = datetime.date(century + int(digits[0:2]), int(digits[2:4]), int(digits[4:6]))
     except ValueError:
         return False
-    return born <= datetime.date.today()
+    return born <= _today()
+
+
+# Today's date and the time (time.time()) until which it holds: the next local midnight.
+_TODAY: list[tuple[datetime.date, float]] = []
+
+
+def _today() -> datetime.date:
+    """``datetime.date.today()``, asked again only once the day is over (asking costs a
+    system call; a birth date is checked for every candidate number)."""
+    now = time.time()
+    if not _TODAY or not _TODAY[0][1] > now >= _TODAY[0][1] - _DAY_SECONDS:
+        today = datetime.date.today()
+        midnight = datetime.datetime.combine(today + datetime.timedelta(days=1), datetime.time())
+        _TODAY[:] = [(today, midnight.timestamp())]
+    return _TODAY[0][0]
+
+
+_DAY_SECONDS = 25 * 3600  # the longest local day (a daylight saving change)
 
 
 _RRN_WEIGHTS = (2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5)
@@ -43,7 +74,9 @@ _FRN_CENTURIES = {"5": 1900, "6": 1900, "7": 2000, "8": 2000}
 
 
 def _weighted_sum(digits: str, weights: tuple[int, ...]) -> int:
-    return sum(int(d) * w for d, w in zip(digits, weights, strict=False))
+    """The sum of ``digits`` (ASCII digits only) times ``weights``, as far as both go."""
+    total: int = sum(map(mul, digits.encode(), weights))
+    return total - _ZERO * sum(weights[: len(digits)])
 
 
 def kr_rrn(value: str) -> float | None:
@@ -80,12 +113,15 @@ def kr_brn(value: str) -> float | None:
     return CHECKSUM_BONUS if (10 - total % 10) % 10 == int(digits[9]) else None
 
 
+_CRN_WEIGHTS = (1, 2) * 6
+
+
 def kr_crn(value: str) -> float | None:
     """Corporate registration number (법인등록번호): checksum required."""
     digits = _digits(value)
     if len(digits) != 13:
         return None
-    total = _weighted_sum(digits, (1, 2) * 6)
+    total = _weighted_sum(digits, _CRN_WEIGHTS)
     return CHECKSUM_BONUS if (10 - total % 10) % 10 == int(digits[12]) else None
 
 
@@ -130,9 +166,8 @@ def kr_phone(value: str) -> float | None:
         value = value[3:].lstrip("-. ").replace("(0)", "").lstrip()
     elif value.startswith("("):
         value = value[1:].replace(") ", "-").replace(")", "-")
-    separators = {ch for ch in value if ch in "-. "}
-    if len(separators) > 1:
-        return None
+    if ("-" in value) + ("." in value) + (" " in value) > 1:
+        return None  # more than one kind of separator
     return 0.0 if 9 <= count <= 13 else None
 
 
@@ -171,21 +206,32 @@ _CARD_RANGES: tuple[tuple[int, int, frozenset[int]], ...] = (
 )
 
 
-# The ranges with the number of leading digits they compare.
-_CARD_PREFIXES = tuple((len(str(low)), low, high, lengths) for low, high, lengths in _CARD_RANGES)
+def _issuer_prefixes() -> dict[str, frozenset[int]]:
+    """Every issuer prefix (its leading digits as written), with the card lengths that
+    any range holding it allows."""
+    table: dict[str, frozenset[int]] = {}
+    for low, high, lengths in _CARD_RANGES:
+        if len(str(low)) != len(str(high)):
+            raise ValueError(f"card range {low}-{high} mixes prefix lengths")
+        for prefix in map(str, range(low, high + 1)):
+            table[prefix] = table.get(prefix, frozenset()) | lengths
+    return table
+
+
+_ISSUER_PREFIXES = _issuer_prefixes()
+_PREFIX_SIZES = tuple(sorted({len(prefix) for prefix in _ISSUER_PREFIXES}))
 
 
 def _known_issuer(digits: str) -> bool:
-    prefixes = {size: int(digits[:size]) for size in {size for size, *_ in _CARD_PREFIXES}}
-    for size, low, high, lengths in _CARD_PREFIXES:
-        if low <= prefixes[size] <= high and len(digits) in lengths:
-            return True
-    return False
+    size = len(digits)
+    table = _ISSUER_PREFIXES
+    return any(size in table.get(digits[:n], ()) for n in _PREFIX_SIZES)
 
 
-_GROUP_SEPARATOR = re.compile(r"[ -]")
-# A digit at an even position from the right, doubled, as Luhn counts it.
-_DOUBLED = {str(d): d * 2 - 9 if d > 4 else d * 2 for d in range(10)}
+# Byte tables from an ASCII digit to its value, and to its value doubled as Luhn counts a
+# digit at an even position from the right.
+_DIGIT_VALUE = bytes.maketrans(b"0123456789", bytes(range(10)))
+_DOUBLED = bytes.maketrans(b"0123456789", bytes(d * 2 - 9 if d > 4 else d * 2 for d in range(10)))
 
 
 def luhn(value: str) -> float | None:
@@ -193,12 +239,16 @@ def luhn(value: str) -> float | None:
     digits = _digits(value)
     if not 13 <= len(digits) <= 19 or not _known_issuer(digits):
         return None
-    groups = [len(g) for g in _GROUP_SEPARATOR.split(value)]
-    if len(groups) > 1 and groups not in ([4, 4, 4, 4], [4, 6, 5], [4, 6, 4], [4, 4, 4, 4, 3]):
-        return None
-    backwards = digits[::-1]
-    total = sum(map(int, backwards[0::2])) + sum(map(_DOUBLED.__getitem__, backwards[1::2]))
+    if len(value) != len(digits):  # grouped
+        groups = [len(g) for g in value.replace("-", " ").split(" ")]
+        if len(groups) > 1 and groups not in _CARD_GROUPS:
+            return None
+    backwards = digits[::-1].encode()
+    total = sum(backwards[0::2].translate(_DIGIT_VALUE)) + sum(backwards[1::2].translate(_DOUBLED))
     return CHECKSUM_BONUS if total % 10 == 0 else None
+
+
+_CARD_GROUPS = ([4, 4, 4, 4], [4, 6, 5], [4, 6, 4], [4, 4, 4, 4, 3])
 
 
 IBAN_LENGTHS: Mapping[str, int] = MappingProxyType(
@@ -222,8 +272,16 @@ def iban(value: str) -> float | None:
     if IBAN_LENGTHS.get(compact[:2]) != len(compact):
         return None
     rearranged = compact[4:] + compact[:4]
-    number = "".join(str(int(ch, 36)) for ch in rearranged)
+    number = rearranged.translate(_BASE36)
+    if not (number.isascii() and number.isdigit()):  # a character outside 0-9, A-Z, a-z
+        number = "".join(str(int(ch, 36)) for ch in rearranged)
     return CHECKSUM_BONUS if int(number) % 97 == 1 else None
+
+
+# ISO 13616 letters as numbers: A (and a) is 10, ..., Z is 35.
+_BASE36 = str.maketrans(
+    {letter: str(value) for value in range(10, 36) for letter in {chr(55 + value), chr(87 + value)}}
+)
 
 
 _SSN_RESERVED = frozenset({"078051120", "219099999", "123456789"})
