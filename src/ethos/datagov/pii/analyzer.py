@@ -38,6 +38,8 @@ _Spans = dict[int, list[tuple[int, int]]]
 # A pattern searched in windows is gated only by strings this long or longer: shorter
 # ones (a "-") are in most texts, and the windows already skip what they would.
 _SELECTIVE_GATE = 2
+_TYPES_NOT_A_STRING = "types must be a collection of type names, not a string"
+_TYPES_NOT_A_STRING_KO = "types는 유형 이름의 모음이어야 하며 문자열 하나일 수 없습니다"
 # When the pre-scan leaves this many steps or fewer, they are scanned whole (no windows).
 _FEW_STEPS = 4
 
@@ -103,7 +105,8 @@ def _plan(
     if types is not None:
         unknown = types - recognizers.types
         if unknown:
-            raise PiiError(f"unknown PII type(s): {', '.join(sorted(unknown))}")
+            names = ", ".join(sorted(unknown))
+            raise PiiError(f"unknown PII type(s): {names}", ko=f"알 수 없는 개인정보 유형: {names}")
         selected = tuple(r for r in selected if r.type in types)
     pairs = [(order, r, p) for order, r in enumerate(selected) for p in r.patterns]
     finders, rules = plan_windows([scope_of(p.regex) for _, _, p in pairs])
@@ -338,11 +341,14 @@ def detect(
         names an unknown type.
     """
     if not isinstance(text, str):
-        raise PiiError(f"text must be str, not {type(text).__name__}")
+        kind = type(text).__name__
+        raise PiiError(
+            f"text must be str, not {kind}", ko=f"텍스트는 str이어야 하는데 {kind}입니다"
+        )
     if not 0.0 <= min_score <= 1.0:
-        raise PiiError("min_score must be between 0 and 1")
+        raise PiiError("min_score must be between 0 and 1", ko="min_score는 0과 1 사이여야 합니다")
     if isinstance(types, str):
-        raise PiiError("types must be a collection of type names, not a string")
+        raise PiiError(_TYPES_NOT_A_STRING, ko=_TYPES_NOT_A_STRING_KO)
     plan = _plan(recognizers or default_recognizers(), None if types is None else frozenset(types))
     return _detect(plan, text, min_score)
 
@@ -360,7 +366,7 @@ def prepare(
         When ``types`` names an unknown type.
     """
     if isinstance(types, str):
-        raise PiiError("types must be a collection of type names, not a string")
+        raise PiiError(_TYPES_NOT_A_STRING, ko=_TYPES_NOT_A_STRING_KO)
     _plan(recognizers or default_recognizers(), None if types is None else frozenset(types))
 
 

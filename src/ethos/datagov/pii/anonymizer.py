@@ -75,10 +75,15 @@ def _checked(text: str, spans: Sequence[Span]) -> list[Span]:
         if not 0 <= span.start < span.end <= len(text):
             raise PiiError(
                 f"span {span.type} [{span.start}, {span.end}) is outside the text "
-                f"of length {len(text)} or empty"
+                f"of length {len(text)} or empty",
+                ko=f"구간 {span.type} [{span.start}, {span.end})이(가) 길이 {len(text)}인 "
+                "텍스트를 벗어나거나 비어 있습니다",
             )
         if span.start < previous_end:
-            raise PiiError(f"span {span.type} [{span.start}, {span.end}) overlaps another span")
+            raise PiiError(
+                f"span {span.type} [{span.start}, {span.end}) overlaps another span",
+                ko=f"구간 {span.type} [{span.start}, {span.end})이(가) 다른 구간과 겹칩니다",
+            )
         previous_end = span.end
     return ordered
 
@@ -116,9 +121,15 @@ def anonymize(
         fall outside the text or overlap. Messages hold offsets, never values.
     """
     if operator not in OPERATORS:
-        raise PiiError(f"unknown operator {operator!r}; use one of {sorted(OPERATORS)}")
+        raise PiiError(
+            f"unknown operator {operator!r}; use one of {sorted(OPERATORS)}",
+            ko=f"알 수 없는 연산자 {operator!r}: {sorted(OPERATORS)} 중 하나를 쓰십시오",
+        )
     if operator == "pseudonym" and (key is None or len(key) < MIN_KEY_BYTES):
-        raise PiiError(f"the pseudonym operator needs a key of at least {MIN_KEY_BYTES} bytes")
+        raise PiiError(
+            f"the pseudonym operator needs a key of at least {MIN_KEY_BYTES} bytes",
+            ko=f"가명 연산자에는 {MIN_KEY_BYTES}바이트 이상의 키가 필요합니다",
+        )
     ordered = _checked(text, spans)
     if operator == "drop":
         if ordered:

@@ -17,6 +17,8 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from ethos.domain.validation import describe_problem, invalid
+
 from ..config_errors import locate
 from .errors import RecognizerConfigError
 from .validators import VALIDATORS, Validator
@@ -75,7 +77,11 @@ class RecognizerSpec(_Strict):
     @classmethod
     def _known_validator(cls, name: str | None) -> str | None:
         if name is not None and name not in VALIDATORS:
-            raise ValueError(f"unknown validator; known: {', '.join(sorted(VALIDATORS))}")
+            known = ", ".join(sorted(VALIDATORS))
+            raise invalid(
+                f"unknown validator; known: {known}",
+                f"알 수 없는 검증기입니다. 쓸 수 있는 것: {known}",
+            )
         return name
 
 
@@ -139,8 +145,15 @@ class RecognizerSet:
         return frozenset(r.type for r in self.recognizers)
 
 
-def _fail(source: str, where: str, field: str, reason: str) -> RecognizerConfigError:
-    return RecognizerConfigError(f"{source}: {where}: field '{field}': {reason}")
+def _fail(
+    source: str, where: str, field: str, reason: str, reason_ko: str
+) -> RecognizerConfigError:
+    # "recognizer KR_RRN (#3)" reads "인식기 KR_RRN (#3)" in Korean; "file" is "파일".
+    where_ko = where.replace("recognizer ", "인식기 ", 1) if where != "file" else "파일"
+    return RecognizerConfigError(
+        f"{source}: {where}: field '{field}': {reason}",
+        ko=f"{source}: {where_ko}: 필드 '{field}': {reason_ko}",
+    )
 
 
 def _expand(regex: str, fragments: Mapping[str, str], depth: int = 0) -> str:
@@ -168,9 +181,17 @@ def _compile(
         try:
             compiled = re.compile(_expand(pattern.regex, fragments))
         except KeyError as exc:
-            raise _fail(source, where, field, f"unknown fragment {exc}") from None
+            raise _fail(
+                source, where, field, f"unknown fragment {exc}", f"알 수 없는 조각 {exc}"
+            ) from None
         except re.error as exc:
-            raise _fail(source, where, field, f"invalid regex: {exc.msg}") from None
+            raise _fail(
+                source,
+                where,
+                field,
+                f"invalid regex: {exc.msg}",
+                f"정규식이 잘못되었습니다: {exc.msg}",
+            ) from None
         patterns.append(
             CompiledPattern(
                 name=pattern.name,
@@ -224,11 +245,17 @@ def load_recognizers(path: str | Path) -> RecognizerSet:
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
-        raise RecognizerConfigError(f"{source}: cannot read: {type(exc).__name__}") from None
+        kind = type(exc).__name__
+        raise RecognizerConfigError(
+            f"{source}: cannot read: {kind}", ko=f"{source}: 읽을 수 없습니다: {kind}"
+        ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f" at line {mark.line + 1}" if mark is not None else ""
-        raise RecognizerConfigError(f"{source}: invalid YAML{line}") from None
+        line_ko = f" ({mark.line + 1}번째 줄)" if mark is not None else ""
+        raise RecognizerConfigError(
+            f"{source}: invalid YAML{line}", ko=f"{source}: YAML 형식이 잘못되었습니다{line_ko}"
+        ) from None
     return _build(raw, source)
 
 
@@ -241,12 +268,13 @@ def _build(raw: Any, source: str) -> RecognizerSet:
         where, field = locate(
             raw, loc, section="recognizers", noun="recognizer", key="type", quote=False
         )
-        raise _fail(source, where, field, error["msg"]) from None
+        reason_ko = describe_problem(error, "ko")
+        raise _fail(source, where, field, error["msg"], reason_ko) from None
     seen: set[str] = set()
     for index, recognizer in enumerate(spec.recognizers):
         if recognizer.type in seen:
             where = f"recognizer {recognizer.type} (#{index})"
-            raise _fail(source, where, "type", "duplicate type name")
+            raise _fail(source, where, "type", "duplicate type name", "유형 이름이 중복됩니다")
         seen.add(recognizer.type)
     compiled = tuple(
         _compile(recognizer, index, spec.fragments, source)
