@@ -38,6 +38,7 @@ AWKWARD = [
     b'{"id": "sur", "text": "lone \\ud800 surrogate kim@example.com"}\n',
     b'{"id": "SUR", "text": "upper \\uD83D escape"}\n',
     b'{"id": "pair", "text": "\\uc5f0\\ub77d\\ucc98 010-9876-5432 \\ud83d\\ude00"}\n',
+    b'{"id": "hangul", "text": "\\ud55c\\uad6d \\uc5f0\\ub77d\\ucc98 010-9876-5432"}\n',
     b'{"id": "bytes", "text": "broken \xff\xfe utf-8 a@example.com"}\n',
     b'{"id": "deep", "text": "nested", "meta": {"a": [1, {"b": "\\u00e9"}]}}\n',
     b'{"id": 12345678901234567890, "text": "big integer id"}\n',
@@ -96,10 +97,10 @@ def test_fast_and_general_paths_write_the_same_bytes(
     general = _outputs(tmp_path, location, fast=False, **options)
     assert fast == general
     summary = fast["summary"]
-    # 23 awkward lines: 2 blank, 6 rejects whatever the id, 4 more (id missing or not a
+    # 24 awkward lines: 2 blank, 6 rejects whatever the id, 4 more (id missing or not a
     # string or integer) when ids come from a field
     rejects = 6 if id_field is None else 10
-    assert (summary["documents"], summary["rejects"]) == (300 + 23 - 2 - rejects, rejects)
+    assert (summary["documents"], summary["rejects"]) == (300 + len(AWKWARD) - 2 - rejects, rejects)
     assert summary["replaced"] >= 3  # two surrogate escapes and the broken bytes
     # independent check of the ordinary lines: detect() on each text
     lines = [json.loads(line) for line in fast["results"].split(b"\n")[:-1]]

@@ -16,12 +16,19 @@ Parquet
 Undecodable UTF-8 bytes become U+FFFD and are counted; a UTF-8 byte order mark at the
 start of a file is dropped. Default ids are ``<file>:<line>`` (``<file>:<row>`` for
 Parquet, 1-based, ``<file>`` for whole files).
+
+:func:`read_plain_jsonl` parses its lines with ``orjson`` when that is installed (the
+``scan`` extra) and ``ETHOS_FAST_JSON`` is not ``0``, else with the standard library's
+scanner; either way it gives the same values (see :func:`plain_object_parser`).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+import os
+import re
+import sys
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
@@ -31,7 +38,14 @@ from .decoding import CountingDecoder, decode_counted, scrub_surrogates
 from .documents import Document, Reject, StreamCounters
 from .errors import ScanInputError
 
-__all__ = ["PlainLine", "ReadOptions", "check_columns", "read_plain_jsonl", "read_shard"]
+__all__ = [
+    "PlainLine",
+    "ReadOptions",
+    "check_columns",
+    "plain_object_parser",
+    "read_plain_jsonl",
+    "read_shard",
+]
 
 PIECE_BYTES = 1 << 20
 _BATCH_ROWS = 1024
@@ -124,6 +138,12 @@ def _jsonl_item(raw: bytes, number: int, name: str, options: ReadOptions) -> Ite
     except json.JSONDecodeError as error:
         reason = f"malformed JSON at column {error.colno}: {error.msg}"
         return Reject(name, number, reason, text.rstrip("\r\n"), len(raw))
+    except ValueError:  # int() refuses more than sys.get_int_max_str_digits() digits
+        reason = "an integer with too many digits"
+        return Reject(name, number, reason, text.rstrip("\r\n"), len(raw))
+    except RecursionError:
+        reason = "JSON nested too deeply"
+        return Reject(name, number, reason, text.rstrip("\r\n"), len(raw))
     if not isinstance(record, dict):
         reason = f"not a JSON object but {type(record).__name__}"
         return Reject(name, number, reason, text.rstrip("\r\n"), len(raw))
@@ -153,6 +173,7 @@ def read_plain_jsonl(shard: Shard, options: ReadOptions) -> Iterator[Item | Plai
     file = shard.file
     name = file.name
     text_field, id_field = options.text_field, options.id_field
+    plain_object = plain_object_parser()
     with open_binary(file.path, file.compression) as stream:
         if shard.start:
             stream.seek(shard.start)
@@ -165,7 +186,7 @@ def read_plain_jsonl(shard: Shard, options: ReadOptions) -> Iterator[Item | Plai
             position += len(raw)
             if number == 1 and raw.startswith(_BOM):
                 raw = raw[len(_BOM) :]
-            record = _plain_object(raw)
+            record = plain_object(raw)
             if record is not None:
                 text = record.get(text_field)
                 if type(text) is str:
@@ -183,17 +204,117 @@ def read_plain_jsonl(shard: Shard, options: ReadOptions) -> Iterator[Item | Plai
 
 def _plain_object(raw: bytes) -> dict[str, Any] | None:
     """The JSON object of a line that is valid UTF-8, one object and at most a line ending,
-    and holds no surrogate escape; ``None`` for any other line."""
-    if not raw.startswith(b"{") or (b"\\u" in raw and (b"\\ud" in raw or b"\\uD" in raw)):
+    and holds no surrogate escape; ``None`` for any other line (the standard library's
+    scanner)."""
+    if not raw.startswith(b"{") or _has_surrogate_escape(raw):
         return None
     try:
         line = raw.decode("utf-8")
         record, end = _SCAN_VALUE(line, 0)
-    except (ValueError, StopIteration):  # undecodable or malformed
+    except (ValueError, StopIteration, RecursionError):  # undecodable, malformed, too deep
         return None
     if end < len(line) and line[end:] not in ("\n", "\r\n"):
         return None  # trailing blanks or more JSON: left to decode() to judge
     return record if type(record) is dict else None
+
+
+# A surrogate escape, \\ud800 to \\udfff in either case. Escaped Hangul (\\ud55c is 한, as
+# json.dumps writes it by default) is not one.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89abcdefABCDEF]")
+
+
+def _has_surrogate_escape(raw: bytes) -> bool:
+    """Whether ``raw`` may hold a surrogate escape (an escaped backslash followed by
+    ``ud800`` counts too: such lines take the general way, which judges them)."""
+    # rfind, not in: searching backwards tests for the rare backslash first, not the "u"
+    return raw.rfind(b"\\u") >= 0 and _SURROGATE_ESCAPE.search(raw) is not None
+
+
+PlainObjectParser = Callable[[bytes], dict[str, Any] | None]
+
+
+def plain_object_parser(*, fast_json: bool | None = None) -> PlainObjectParser:
+    """What :func:`read_plain_jsonl` parses each line with: ``orjson`` when it is installed
+    and ``fast_json`` is true (by default: unless ``ETHOS_FAST_JSON=0``), else the
+    standard library's scanner. Both give the same value for every line (or both
+    ``None``).
+    """
+    if fast_json is None:
+        fast_json = os.environ.get("ETHOS_FAST_JSON", "1") != "0"
+    if fast_json:
+        try:
+            import orjson
+        except ImportError:
+            pass
+        else:
+            return _orjson_plain_object(orjson.loads, orjson.JSONDecodeError)
+    return _plain_object
+
+
+# Nesting deeper than this, and floats this large, go to the standard library to decide.
+_DEEP = 100
+_LARGE = 9.2e18  # orjson reads an integer beyond 64 bits as a float; 2**63 > 9.2e18
+# The standard library's scanner gives up (RecursionError) at a nesting depth of the
+# recursion limit less the frames already on the stack; the reader's caller is assumed
+# to use fewer than this many (the shard loop under pytest: about 40).
+_STACK = 250
+
+
+def _orjson_plain_object(
+    loads: Callable[[bytes], Any], error: type[Exception]
+) -> PlainObjectParser:
+    """:func:`_plain_object`, parsing with orjson where it is sure to agree.
+
+    orjson reads the bytes (it validates UTF-8, rejects raw control characters in strings,
+    lets the last of duplicate keys win, as the standard library does). Where the two may
+    differ, the standard library's scanner decides: every line orjson rejects (NaN and
+    Infinity, numbers beyond a double, invalid UTF-8, nesting beyond 1024 levels, syntax
+    errors), every object holding a float of 9.2e18 or more in size (orjson's reading of
+    an integer beyond 64 bits; the standard library keeps the integer), every object
+    nested more than 100 levels deep (the standard library's limit depends on the call
+    stack), and every line long enough to hold nesting the standard library may give up
+    on and with that many ``[`` and ``{`` (a duplicate key's discarded value may be that
+    deep and not show in the result). Lines with surrogate escapes and lines not ending
+    in ``}`` followed by nothing, ``\\n`` or ``\\r\\n`` are not plain, as for
+    :func:`_plain_object`.
+    """
+    deep = sys.getrecursionlimit() - _STACK  # the scanner reads this deep at least
+    long_line = 2 * deep  # a line must be this long to be that deep
+
+    def plain_object(raw: bytes) -> dict[str, Any] | None:
+        if (
+            not raw.startswith(b"{")
+            or not raw.endswith((b"}\n", b"}", b"}\r\n"))
+            or _has_surrogate_escape(raw)
+        ):
+            return None
+        try:
+            record = loads(raw)
+        except error:
+            return _plain_object(raw)
+        if (
+            type(record) is not dict
+            or (len(raw) >= long_line and raw.count(b"[") + raw.count(b"{") >= deep)
+            or _doubtful(record, 1)
+        ):
+            return _plain_object(raw)
+        return record
+
+    return plain_object
+
+
+def _doubtful(container: dict[str, Any] | list[Any], depth: int) -> bool:
+    """Whether orjson's value may not be the standard library's: a float of 9.2e18 or more
+    in size, or nesting deeper than 100 levels."""
+    values: Iterable[Any] = container.values() if isinstance(container, dict) else container
+    for value in values:
+        kind = type(value)
+        if kind is float:
+            if value >= _LARGE or value <= -_LARGE:
+                return True
+        elif (kind is dict or kind is list) and (depth >= _DEEP or _doubtful(value, depth + 1)):
+            return True
+    return False
 
 
 def _jsonl_document(
