@@ -17,8 +17,9 @@ import pytest
 from ethos.datagov.pii import Span, analyzer, detect, load_recognizers
 from ethos.datagov.pii.analyzer import _detect, _plan
 from ethos.datagov.pii.normalize import KEPT_BY_NFKC_CHANGED_HERE, normalize, unchanged
-from ethos.datagov.pii.prescan import build_prescan, prescan_available
+from ethos.datagov.pii.prescan import build_prescan, build_word_scan, prescan_available
 from ethos.datagov.pii.schema import RecognizerSet, default_recognizers
+from ethos.datagov.pii.scoring import Document
 
 from .corpus import eval_texts, prose, variants
 from .reference import reference_detect
@@ -186,3 +187,63 @@ def test_threads_scan_at_the_same_time() -> None:
     with ThreadPoolExecutor(max_workers=6) as pool:
         runs = list(pool.map(lambda _: [detect(text) for text in documents], range(6)))
     assert all(run == expected for run in runs)
+
+
+def _worded_texts(words: list[str], count: int, seed: int) -> list[str]:
+    """Random texts that hold context words now and then, whole, cut, upper-cased or
+    next to odd characters."""
+    rng = random.Random(seed)
+    pieces = [*" -:0123456789", "bank", "계좌", *_ODD]
+    out = []
+    for _ in range(count):
+        parts = []
+        for _ in range(rng.randint(1, 12)):
+            word = rng.choice(words)
+            choice = rng.random()
+            if choice < 0.3:
+                parts.append(word)
+            elif choice < 0.45:
+                parts.append(word.upper())
+            elif choice < 0.6:
+                parts.append(word[: max(1, len(word) - 1)])
+            else:
+                parts.append(rng.choice(pieces))
+        out.append("".join(parts))
+    return out
+
+
+def test_the_word_scan_answers_what_substring_tests_answer() -> None:
+    groups = [list(r.context) for r in default_recognizers().recognizers if r.context]
+    groups.append(["", "never"])  # an empty word occurs in every text
+    scan = build_word_scan(groups)
+    assert scan is not None
+    words = [word for group in groups for word in group if word]
+    texts = _worded_texts(words, 3000, seed=41) + eval_texts()
+    hits = 0
+    for text in texts:
+        folded = text.casefold()
+        found = scan.scan(folded)
+        if any(0xD800 <= ord(c) <= 0xDFFF for c in folded):
+            assert found is None  # UTF-8 cannot encode it: the caller asks each group
+            continue
+        expected = {i for i, group in enumerate(groups) if any(w in folded for w in group)}
+        assert found == expected, text
+        hits += len(expected) - 1
+    assert hits > 1000  # the texts do hold words of many groups
+
+
+def test_mentions_through_the_plan_equal_the_plain_answer(texts: list[str]) -> None:
+    recognizers = default_recognizers()
+    plan = _plan(recognizers, None)
+    assert plan.mentions is not None
+    needing = {id(s.needs_mention) for s in plan.steps if s.needs_mention is not None}
+    assert set(plan.mentions.groups) == needing and needing
+    bank = [r for r in recognizers.recognizers if id(r) in needing]
+    sample = texts + _worded_texts([w for r in bank for w in r.context], 500, seed=42)
+    mentioned = 0
+    for text in sample:
+        indexed, plain = Document(text, plan.mentions), Document(text)
+        for recognizer in bank:
+            assert indexed.mentions(recognizer) == plain.mentions(recognizer), text
+            mentioned += plain.mentions(recognizer)
+    assert mentioned > 100

@@ -24,10 +24,10 @@ from re import Match
 from .errors import PiiError
 from .normalize import KEPT_BY_NFKC_CHANGED_HERE, NormalizedText, normalize, unchanged
 from .prefilter import RunFinder, WindowRule, plan_windows, windows
-from .prescan import PreScan, build_prescan
+from .prescan import PreScan, build_prescan, build_word_scan
 from .schema import CompiledPattern, CompiledRecognizer, RecognizerSet, default_recognizers
 from .scope import Gate, gate_of, scope_of
-from .scoring import FEATURES, Candidate, Document, score
+from .scoring import FEATURES, Candidate, Document, MentionIndex, score
 from .span import Span
 
 __all__ = ["detect", "prepare"]
@@ -90,6 +90,8 @@ class _Plan:
     finders: tuple[RunFinder, ...]
     # The Hyperscan pre-scan of the steps' patterns (None: every step runs on every text).
     prescan: PreScan | None
+    # One scan for the context words of the recognizers searched only where one occurs.
+    mentions: MentionIndex | None
     works: dict[int, _Work] = field(default_factory=dict)
 
 
@@ -126,7 +128,16 @@ def _plan(
     )
     regexes = [p.regex for _, _, p in pairs]
     screen = build_prescan(regexes, KEPT_BY_NFKC_CHANGED_HERE) if prescan else None
-    return _Plan(steps, tuple(finders), screen)
+    return _Plan(steps, tuple(finders), screen, _mention_index(steps) if prescan else None)
+
+
+def _mention_index(steps: tuple[_Step, ...]) -> MentionIndex | None:
+    """A :class:`MentionIndex` over the recognizers some step needs a mention of."""
+    needed = list({id(s.needs_mention): s.needs_mention for s in steps if s.needs_mention}.values())
+    scan = build_word_scan([r.context for r in needed]) if needed else None
+    if scan is None:
+        return None
+    return MentionIndex(scan, {id(r): group for group, r in enumerate(needed)})
 
 
 def _gate(regex: re.Pattern[str], *, whole: bool) -> Gate | None:
@@ -389,7 +400,7 @@ def _detect(plan: _Plan, text: str, min_score: float) -> list[Span]:
             allowed = None if scanned is None else scanned[0]
         if allowed is not None and not allowed:
             return []  # no pattern can match: the common case in a training corpus
-    found = _candidates(plan, Document(normalized.text), min_score, allowed)
+    found = _candidates(plan, Document(normalized.text, plan.mentions), min_score, allowed)
     if not found:
         return []
     spans = []

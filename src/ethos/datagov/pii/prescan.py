@@ -12,6 +12,10 @@ in the set, and a text where the set is empty holds no detection.
 Hyperscan is an optional dependency (x86-64 wheels): :func:`build_prescan` returns
 ``None`` when it cannot be imported, and :func:`detect` then runs every pattern as before.
 Set ``ETHOS_PII_PRESCAN=0`` to switch the pre-scan off (read when a plan is first built).
+
+:class:`WordScan` answers, with one scan of a case-folded text, which groups of context
+words have a word in it: byte for byte what ``any(word in folded for word in group)``
+answers for each group.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from typing import Any
 
 from .superset import superset_expression
 
-__all__ = ["PreScan", "build_prescan", "prescan_available"]
+__all__ = ["PreScan", "WordScan", "build_prescan", "build_word_scan", "prescan_available"]
 
 _FLAGS_SINGLEMATCH = 8  # HS_FLAG_SINGLEMATCH
 _FLAGS_UTF8 = 32  # HS_FLAG_UTF8
@@ -136,3 +140,59 @@ def build_prescan(regexes: Sequence[re.Pattern[str]], marked: str = "") -> PreSc
     if hyperscan is None or not regexes:
         return None
     return PreScan(hyperscan, regexes, marked)
+
+
+class WordScan:
+    """Which groups of words occur in a text, as plain substrings, in one scan.
+
+    Each word becomes an expression of its UTF-8 bytes, each written as ``\\xHH`` (so
+    nothing in a word is read as syntax), with its group's index as id; the scan runs on
+    bytes (no UTF-8 mode). A UTF-8 string holds another as a substring exactly when its
+    encoding holds the other's encoding, so the answer equals Python's ``in``. A group with
+    an empty word occurs in every text.
+    """
+
+    __slots__ = ("_database", "_everywhere", "_local")
+
+    def __init__(self, hyperscan: Any, groups: Sequence[Sequence[str]], database: Any) -> None:
+        self._database = database
+        self._everywhere = frozenset(i for i, words in enumerate(groups) if "" in words)
+        self._local = threading.local()
+
+    def scan(self, text: str) -> frozenset[int] | None:
+        """The indexes of the groups with a word in ``text``; ``None`` when the text
+        cannot be scanned (a lone surrogate, which UTF-8 cannot encode)."""
+        try:
+            data = text.encode("utf-8")
+        except UnicodeEncodeError:
+            return None
+        database = self._database
+        scratch = getattr(self._local, "scratch", None)
+        if scratch is None:
+            scratch = self._local.scratch = database.scratch.clone()
+        found: list[int] = []
+        database.scan(data, match_event_handler=_collect, context=found, scratch=scratch)
+        return self._everywhere.union(found) if found else self._everywhere
+
+
+def build_word_scan(groups: Sequence[Sequence[str]]) -> WordScan | None:
+    """A :class:`WordScan` for ``groups``; ``None`` without Hyperscan, without words, or
+    when Hyperscan refuses the database."""
+    hyperscan = _hyperscan()
+    if hyperscan is None:
+        return None
+    expressions: list[bytes] = []
+    ids: list[int] = []
+    for index, words in enumerate(groups):
+        for word in words:
+            if word:
+                expressions.append("".join(f"\\x{byte:02x}" for byte in word.encode()).encode())
+                ids.append(index)
+    if not expressions:
+        return None
+    database = hyperscan.Database()
+    try:
+        database.compile(expressions=expressions, ids=ids, flags=_FLAGS_SINGLEMATCH)
+    except hyperscan.error:
+        return None
+    return WordScan(hyperscan, groups, database)

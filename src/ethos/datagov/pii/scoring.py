@@ -10,10 +10,12 @@ of case-folding slices around every match.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
+from .prescan import WordScan
 from .schema import CompiledPattern, CompiledRecognizer
 
-__all__ = ["FEATURES", "Candidate", "Document", "score"]
+__all__ = ["FEATURES", "Candidate", "Document", "MentionIndex", "score"]
 
 # A candidate: (score, length, start, end, recognizer order, type name).
 Candidate = tuple[float, int, int, int, int, str]
@@ -26,20 +28,36 @@ _UPPER = re.compile(r"[A-Z]")
 FEATURES = ("digit", "hangul", "upper", "at", "colon")
 
 
+@dataclass(frozen=True, slots=True)
+class MentionIndex:
+    """One Hyperscan scan for the context words of several recognizers at once: ``scan``
+    has one group of words per recognizer, ``groups`` maps ``id(recognizer)`` to its
+    group."""
+
+    scan: WordScan
+    groups: dict[int, int]
+
+
 class Document:
-    """The normalised text with facts computed on first use."""
+    """The normalised text with facts computed on first use.
+
+    With a :class:`MentionIndex`, whether the recognizers it covers have a context word in
+    the text is answered by one scan of the case-folded text, the first time one is asked.
+    """
 
     __slots__ = (
         "_aligned",
         "_features",
         "_folded",
+        "_index",
         "_lowered",
+        "_mentioned",
         "_mentions",
         "_reversed",
         "text",
     )
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, mentions: MentionIndex | None = None) -> None:
         self.text = text
         self._features: int | None = None
         self._folded: str | None = None
@@ -47,6 +65,9 @@ class Document:
         self._lowered: str | None = None
         self._mentions: dict[int, bool] = {}
         self._reversed: str | None = None
+        self._index = mentions
+        # The groups of the index with a word in the text; None: not scanned (yet).
+        self._mentioned: frozenset[int] | None = None
 
     def features(self) -> int:
         """A bit mask: bit ``i`` is set when the text has feature ``FEATURES[i]``."""
@@ -76,8 +97,18 @@ class Document:
         known = self._mentions.get(key)
         if known is None:
             folded = self.folded()
-            # Substring tests beat one expression: many words share common first letters.
-            known = self._mentions[key] = any(word in folded for word in recognizer.context)
+            index = self._index
+            group = None if index is None else index.groups.get(key)
+            if group is not None and self._mentioned is None:
+                self._mentioned = index.scan.scan(folded)  # type: ignore[union-attr]
+                if self._mentioned is None:  # cannot be scanned: ask each recognizer
+                    self._index = None
+            if group is not None and self._mentioned is not None:
+                known = group in self._mentioned
+            else:
+                # Substring tests beat one expression: many words share first letters.
+                known = any(word in folded for word in recognizer.context)
+            self._mentions[key] = known
         return known
 
     def lowered(self) -> str | None:
