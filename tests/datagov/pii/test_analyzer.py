@@ -8,6 +8,7 @@ import logging
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -215,3 +216,30 @@ def test_self_context_and_line_scoped_negative_context(
     path.write_text(SELF_CONTEXT_FILE, encoding="utf-8")
     spans = detect(text, recognizers=load_recognizers(path))
     assert [(s.start, s.end) for s in spans] == expected
+
+
+@pytest.mark.parametrize(
+    "options",
+    [{}, {"types": ["EMAIL", "KR_RRN", "KR_PHONE"]}, {"min_score": 0.9}, {"min_score": 0.0}],
+)
+def test_a_detector_returns_what_detect_returns(options: dict[str, Any]) -> None:
+    from ethos.datagov.pii.analyzer import detector
+
+    from .corpus import eval_texts
+
+    find = detector(**options)
+    texts = eval_texts()[:600]
+    found = [find(text) for text in texts]
+    assert found == [detect(text, **options) for text in texts]
+    assert sum(map(len, found)) > 300
+
+
+def test_a_detector_checks_its_options_at_once_and_its_texts_later() -> None:
+    from ethos.datagov.pii.analyzer import detector
+
+    with pytest.raises(PiiError, match="unknown PII type"):
+        detector(types=["NOPE"])
+    with pytest.raises(PiiError, match="min_score"):
+        detector(min_score=1.5)
+    with pytest.raises(PiiError, match="bytes"):
+        detector()(b"kim@example.com")  # type: ignore[arg-type]

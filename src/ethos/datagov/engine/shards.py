@@ -22,7 +22,7 @@ from json.encoder import encode_basestring
 from pathlib import Path
 from typing import IO, Any
 
-from ethos.datagov.pii import detect
+from ethos.datagov.pii.analyzer import detector
 
 from .corpus import InputFormat, Shard
 from .documents import OVERLAP_CHARS, WINDOW_CHARS, Document, Reject, windows
@@ -281,7 +281,7 @@ def _detect_lines(
     """The fast path: ``detect()`` on each ordinary line, and its result line written
     directly; the same bytes as the processor protocol gives (one whole window, spans
     as found, no transformed output), without its objects."""
-    types, min_score = processor.types, processor.min_score
+    find = detector(types=processor.types, min_score=processor.min_score)
     results, tally = parts.results, parts.tally
     name = job.shard.file.name
     for item in read_plain_jsonl(job.shard, job.read):
@@ -291,7 +291,7 @@ def _detect_lines(
                 where = f"{name}:{number}"
                 parts.document(Document(doc_id, text, where, source=record, size=size))
             else:
-                spans = detect(text, types=types, min_score=min_score)
+                spans = find(text)
                 if spans:
                     found = [
                         {"type": s.type, "start": s.start, "end": s.end, "score": s.score}

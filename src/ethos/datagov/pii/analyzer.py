@@ -18,6 +18,7 @@ import bisect
 import functools
 import re
 from collections.abc import Callable, Collection, Iterator
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from re import Match
 
@@ -30,7 +31,7 @@ from .scope import Gate, gate_of, scope_of
 from .scoring import FEATURES, Candidate, Document, MentionIndex, score
 from .span import Span
 
-__all__ = ["detect", "prepare"]
+__all__ = ["detect", "detector", "prepare"]
 
 _Search = Callable[[str, int, int], "Match[str] | None"]
 _Finditer = Callable[[str], Iterator[Match[str]]]
@@ -196,7 +197,7 @@ def _runs(
     return found
 
 
-def _matches(plan: _Plan, doc: Document, allowed: set[int] | None) -> _Spans:
+def _matches(plan: _Plan, doc: Document, allowed: AbstractSet[int] | None) -> _Spans:
     """The value spans each step's pattern matches in ``doc``, by step index, as a scan
     of the whole text would find them.
 
@@ -262,7 +263,7 @@ def _matches(plan: _Plan, doc: Document, allowed: set[int] | None) -> _Spans:
     return spans
 
 
-def _whole_matches(plan: _Plan, doc: Document, allowed: set[int]) -> _Spans:
+def _whole_matches(plan: _Plan, doc: Document, allowed: AbstractSet[int]) -> _Spans:
     """:func:`_matches` for a few steps: each scanned over the whole text, which costs
     less than finding the runs for their windows."""
     text = doc.text
@@ -285,7 +286,7 @@ def _whole_matches(plan: _Plan, doc: Document, allowed: set[int]) -> _Spans:
 
 
 def _candidates(
-    plan: _Plan, doc: Document, min_score: float, allowed: set[int] | None
+    plan: _Plan, doc: Document, min_score: float, allowed: AbstractSet[int] | None
 ) -> list[Candidate]:
     found: list[Candidate] = []
     spans = _matches(plan, doc, allowed)
@@ -362,6 +363,32 @@ def detect(
         raise PiiError(_TYPES_NOT_A_STRING, ko=_TYPES_NOT_A_STRING_KO)
     plan = _plan(recognizers or default_recognizers(), None if types is None else frozenset(types))
     return _detect(plan, text, min_score)
+
+
+def detector(
+    *,
+    types: Collection[str] | None = None,
+    min_score: float = 0.5,
+    recognizers: RecognizerSet | None = None,
+) -> Callable[[str], list[Span]]:
+    """:func:`detect` with these options checked and its plan found once: ``detector(...)
+    (text)`` returns what ``detect(text, ...)`` returns. For callers that scan many texts
+    with the same options (the engines).
+
+    Raises
+    ------
+    PiiError
+        As :func:`detect`, for the options now and for a text that is not a string later.
+    """
+    detect("", types=types, min_score=min_score, recognizers=recognizers)  # checks options
+    plan = _plan(recognizers or default_recognizers(), None if types is None else frozenset(types))
+
+    def run(text: str) -> list[Span]:
+        if not isinstance(text, str):
+            detect(text)  # raises the error detect() raises
+        return _detect(plan, text, min_score)
+
+    return run
 
 
 def prepare(

@@ -25,6 +25,7 @@ import os
 import re
 import threading
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from typing import Any
 
 from .superset import superset_expression
@@ -90,7 +91,7 @@ class PreScan:
         self.screened = frozenset(written) - {self._marker} if database is not None else frozenset()
         self.always = frozenset(range(len(regexes))) - self.screened
 
-    def scan(self, text: str) -> tuple[set[int], bool] | None:
+    def scan(self, text: str) -> tuple[AbstractSet[int], bool] | None:
         """The indexes of the patterns that may match ``text``, and whether it holds a
         marked character; ``None`` when the text cannot be scanned (every pattern may
         match then). A text that UTF-8 cannot encode (lone surrogates) is not scanned.
@@ -108,7 +109,7 @@ class PreScan:
         found: list[int] = []
         database.scan(data, match_event_handler=_collect, context=found, scratch=scratch)
         if not found:
-            return set(self.always), False
+            return self.always, False
         hits = set(found)
         hits.update(self.always)
         marked = self._marker in hits
