@@ -108,7 +108,14 @@ def realistic_corpus(
             size += len(text.encode())
             if size >= target:
                 break
-    return texts
+    return distinct(texts)
+
+
+def distinct(texts: list[str]) -> list[str]:
+    """``texts`` with every document a string object of its own: a repeated document is
+    otherwise the same object each time, still in the processor's caches from its last
+    visit, which a real corpus read from disk never is."""
+    return [text.encode().decode() for text in texts]
 
 
 def eval_corpus(target_mb: float) -> list[str]:
@@ -116,7 +123,7 @@ def eval_corpus(target_mb: float) -> list[str]:
     pii = eval_texts()
     size = sum(len(text.encode()) for text in pii)
     copies = max(1, -(-int(target_mb * 1e6) // size))
-    return [text for _ in range(copies) for text in pii]
+    return distinct([text for _ in range(copies) for text in pii])
 
 
 def describe(texts: list[str]) -> dict[str, Any]:

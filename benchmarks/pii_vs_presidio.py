@@ -245,7 +245,8 @@ def timed(function: Callable[[], object], repeat: int = 3) -> tuple[float, float
 def replicate(documents: list[dict[str, Any]], target_bytes: int) -> list[dict[str, Any]]:
     size = sum(len(d["text"].encode()) for d in documents)
     copies = max(1, -(-target_bytes // size))
-    return [{"text": d["text"]} for _ in range(copies) for d in documents]
+    # each copy its own object (see pii_realistic.distinct)
+    return [{"text": d["text"].encode().decode()} for _ in range(copies) for d in documents]
 
 
 def engine_seconds(corpus: Path, workers: int, work: Path) -> tuple[float, float]:

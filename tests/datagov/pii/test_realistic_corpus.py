@@ -69,3 +69,12 @@ def _strings(value: Any) -> list[str]:
     if isinstance(value, list):
         return [s for item in value for s in _strings(item)]
     return []
+
+
+def test_every_document_of_a_corpus_is_its_own_object(realistic: ModuleType) -> None:
+    # A repeated document must not be the same object (it would still be in the caches).
+    texts = realistic.realistic_corpus(0.6, pii_every=5, seed=2)
+    assert len(set(texts)) < len(texts)  # the corpus does repeat documents
+    assert len({id(text) for text in texts}) == len(texts)
+    dense = realistic.eval_corpus(0.6)
+    assert len({id(text) for text in dense}) == len(dense) > len(set(dense))
