@@ -45,11 +45,13 @@ _STATUS: list[tuple[type[EthosError], int, str]] = [
     (NotAuthenticatedError, 401, "not_authenticated"),
     (PermissionDeniedError, 403, "forbidden"),
     (AccessDeniedError, 403, "forbidden"),
+    # before InvalidInputError: a broken content file is the server's fault even when its
+    # error is also an input error (the PII package's RecognizerConfigError is both)
+    (ContentError, 500, "content_error"),
     (InvalidInputError, 400, "invalid_input"),
     (NotFoundError, 404, "not_found"),
     (ConflictError, 409, "conflict"),
     (SchemaOutdatedError, 503, "schema_outdated"),
-    (ContentError, 500, "content_error"),
 ]
 _HTTP_TYPES = {404: "not_found", 405: "method_not_allowed", 413: "too_large"}
 # The folders of an absolute path (``/srv/ethos/content/``, ``C:\\data\\``): not answered.

@@ -243,3 +243,10 @@ def test_a_detector_checks_its_options_at_once_and_its_texts_later() -> None:
         detector(min_score=1.5)
     with pytest.raises(PiiError, match="bytes"):
         detector()(b"kim@example.com")  # type: ignore[arg-type]
+
+
+def test_a_detector_reads_its_types_once() -> None:
+    from ethos.datagov.pii.analyzer import detector
+
+    text = "mail kim@example.com now"
+    assert detector(types=iter(["EMAIL"]))(text) == detect(text, types=["EMAIL"]) != []

@@ -97,3 +97,11 @@ def test_an_unreadable_file_in_korean(tmp_path: Path) -> None:
     with pytest.raises(RecognizerConfigError) as caught:
         load_recognizers(tmp_path / "absent.yaml")
     assert "absent.yaml" in _korean(caught.value)
+
+
+def test_a_broken_recognizers_file_is_the_servers_fault_on_the_web() -> None:
+    from ethos.web.errors import status_of
+
+    error = RecognizerConfigError("custom.yaml: invalid YAML", ko="custom.yaml: YAML 오류")
+    assert status_of(error)[0] == 500
+    assert status_of(PiiError("min_score must be between 0 and 1", ko="..."))[0] == 400

@@ -23,12 +23,15 @@ def test_the_date_is_todays() -> None:
 
 def test_a_day_that_is_over_is_asked_again() -> None:
     # A cache entry from a day that ended a second ago must not be used.
-    validators._TODAY[:] = [(datetime.date(2000, 1, 1), time.time() - 1)]
+    now = time.time()
+    validators._TODAY[:] = [(datetime.date(2000, 1, 1), now - 86400, now - 1)]
     assert validators._today() == datetime.date.today()
 
 
-def test_a_clock_set_back_by_more_than_a_day_is_asked_again() -> None:
-    validators._TODAY[:] = [(datetime.date(2000, 1, 1), time.time() + 3 * 86400)]
+def test_a_clock_set_back_before_the_kept_day_is_asked_again() -> None:
+    # The kept day starts a minute from now: the clock was set back across its midnight.
+    now = time.time()
+    validators._TODAY[:] = [(datetime.date(2000, 1, 1), now + 60, now + 86400)]
     assert validators._today() == datetime.date.today()
 
 
@@ -36,7 +39,8 @@ def test_within_the_day_the_kept_date_is_used() -> None:
     # Within the day the kept date is returned without asking: a kept entry that is
     # still valid wins, whatever it says (this is what makes it cheap).
     kept = datetime.date(2000, 1, 1)
-    validators._TODAY[:] = [(kept, time.time() + 3600)]
+    now = time.time()
+    validators._TODAY[:] = [(kept, now - 3600, now + 3600)]
     assert validators._today() == kept
 
 
@@ -47,3 +51,12 @@ def test_a_birth_date_after_today_is_rejected() -> None:
     today = datetime.date.today()
     digits = today.strftime("%y%m%d") + ("3" if today.year >= 2000 else "1") + "000000"
     assert validators.kr_rrn(digits) is not None
+
+
+def test_the_kept_day_runs_from_its_midnight_to_the_next() -> None:
+    today = validators._today()
+    _, start, end = validators._TODAY[0]
+    midnight = datetime.datetime.combine(today, datetime.time())
+    assert start == midnight.timestamp()
+    assert end == (midnight + datetime.timedelta(days=1)).timestamp()
+    assert start <= time.time() < end

@@ -380,6 +380,8 @@ def detector(
     PiiError
         As :func:`detect`, for the options now and for a text that is not a string later.
     """
+    if types is not None and not isinstance(types, str):
+        types = frozenset(types)  # read once: an iterator would be used up by the check
     detect("", types=types, min_score=min_score, recognizers=recognizers)  # checks options
     plan = _plan(recognizers or default_recognizers(), None if types is None else frozenset(types))
 

@@ -50,22 +50,22 @@ def _birth_date_ok(digits: str, centuries: Mapping[str, int]) -> bool:
     return born <= _today()
 
 
-# Today's date and the time (time.time()) until which it holds: the next local midnight.
-_TODAY: list[tuple[datetime.date, float]] = []
+# Today's date and the times (time.time()) between which it holds: its local midnight
+# and the next one.
+_TODAY: list[tuple[datetime.date, float, float]] = []
 
 
 def _today() -> datetime.date:
-    """``datetime.date.today()``, asked again only once the day is over (asking costs a
-    system call; a birth date is checked for every candidate number)."""
+    """``datetime.date.today()``, asked again only when the time leaves the day it was
+    asked in, forwards or (a clock set back) backwards: asking costs a system call, and a
+    birth date is checked for every candidate number."""
     now = time.time()
-    if not _TODAY or not _TODAY[0][1] > now >= _TODAY[0][1] - _DAY_SECONDS:
+    if not _TODAY or not _TODAY[0][1] <= now < _TODAY[0][2]:
         today = datetime.date.today()
-        midnight = datetime.datetime.combine(today + datetime.timedelta(days=1), datetime.time())
-        _TODAY[:] = [(today, midnight.timestamp())]
+        start = datetime.datetime.combine(today, datetime.time()).timestamp()
+        end = datetime.datetime.combine(today + datetime.timedelta(days=1), datetime.time())
+        _TODAY[:] = [(today, start, end.timestamp())]
     return _TODAY[0][0]
-
-
-_DAY_SECONDS = 25 * 3600  # the longest local day (a daylight saving change)
 
 
 _RRN_WEIGHTS = (2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5)
