@@ -298,18 +298,19 @@ def _candidates(
                 continue
             value = score(recognizer, pattern, doc, start, end)
             if value is not None and value >= min_score:
-                found.append((value, end - start, start, end, order, recognizer.type))
+                found.append((-value, start - end, start, order, end, recognizer.type))
     return found
 
 
 def _resolve(candidates: list[Candidate]) -> list[Candidate]:
-    """Keep non-overlapping candidates: higher score first, then longer, then earlier."""
-    candidates.sort(key=lambda c: (-c[0], -c[1], c[2], c[4]))
+    """Keep non-overlapping candidates: higher score first, then longer, then earlier, then
+    the recognizer listed first (the order of the candidate's fields)."""
+    candidates.sort()
     starts: list[int] = []
     ends: list[int] = []
     kept: list[Candidate] = []
     for candidate in candidates:
-        start, end = candidate[2], candidate[3]
+        start, end = candidate[2], candidate[4]
         index = bisect.bisect_left(starts, end)
         if index > 0 and ends[index - 1] > start:
             continue
@@ -433,7 +434,7 @@ def _detect(plan: _Plan, text: str, min_score: float) -> list[Span]:
     if not found:
         return []
     spans = []
-    for value, _length, start, end, _order, type_name in _resolve(found):
+    for negated, _length, start, _order, end, type_name in _resolve(found):
         original_start, original_end = normalized.original_span(start, end)
-        spans.append(Span(type=type_name, start=original_start, end=original_end, score=value))
+        spans.append(Span(type_name, original_start, original_end, -negated))
     return spans

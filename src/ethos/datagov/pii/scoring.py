@@ -17,7 +17,8 @@ from .schema import CompiledPattern, CompiledRecognizer
 
 __all__ = ["FEATURES", "Candidate", "Document", "MentionIndex", "score"]
 
-# A candidate: (score, length, start, end, recognizer order, type name).
+# A candidate: (-score, -length, start, recognizer order, end, type name), so that plain
+# tuple order is the order overlaps are resolved in.
 Candidate = tuple[float, int, int, int, int, str]
 
 _DIGIT = re.compile(r"[0-9]")
