@@ -187,4 +187,14 @@ def score(
             return None
         if negative:
             result -= recognizer.negative_penalty
-    return round(min(1.0, max(0.0, result)), 4)
+    rounded = _ROUNDED.get(result)
+    if rounded is None:
+        rounded = round(min(1.0, max(0.0, result)), 4)
+        if len(_ROUNDED) < _MAX_ROUNDED:  # the sums of a few constants: few values
+            _ROUNDED[result] = rounded
+    return rounded
+
+
+# Each raw score seen, clamped to [0, 1] and rounded to 4 places (round() is slow).
+_ROUNDED: dict[float, float] = {}
+_MAX_ROUNDED = 4096
