@@ -31,7 +31,8 @@ __all__ = [
 CROISSANT_CONFORMS_TO = "http://mlcommons.org/croissant/1.0"
 SPDX_CONTEXT = "https://spdx.org/rdf/3.0.1/spdx-context.jsonld"
 
-# The Croissant 1.0 vocabulary: schema.org by default, Croissant and RAI terms by prefix.
+# The Croissant 1.0 @context, term for term (mlcroissant warns "The JSON-LD `@context` is not
+# standard" when one is missing): schema.org by default, Croissant and RAI terms by prefix.
 _CR = "cr:"
 _CROISSANT_CONTEXT: dict[str, Any] = {
     "@language": "en",
@@ -47,10 +48,10 @@ _CROISSANT_CONTEXT: dict[str, Any] = {
     **{
         term: _CR + term
         for term in (
-            "citeAs", "column", "extract", "field", "fileObject", "fileProperty", "fileSet",
-            "format", "includes", "isLiveDataset", "jsonPath", "key", "md5", "parentField",
-            "path", "recordSet", "references", "regex", "repeated", "replace", "separator",
-            "source", "subField", "transform",
+            "citeAs", "column", "equivalentProperty", "extract", "field", "fileObject",
+            "fileProperty", "fileSet", "format", "includes", "isLiveDataset", "jsonPath", "key",
+            "md5", "parentField", "path", "recordSet", "references", "regex", "repeated",
+            "replace", "samplingRate", "separator", "source", "subField", "transform",
         )
     },
 }  # fmt: skip
