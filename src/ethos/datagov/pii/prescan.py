@@ -155,7 +155,7 @@ class WordScan:
 
     __slots__ = ("_database", "_everywhere", "_local")
 
-    def __init__(self, hyperscan: Any, groups: Sequence[Sequence[str]], database: Any) -> None:
+    def __init__(self, groups: Sequence[Sequence[str]], database: Any) -> None:
         self._database = database
         self._everywhere = frozenset(i for i, words in enumerate(groups) if "" in words)
         self._local = threading.local()
@@ -196,4 +196,4 @@ def build_word_scan(groups: Sequence[Sequence[str]]) -> WordScan | None:
         database.compile(expressions=expressions, ids=ids, flags=_FLAGS_SINGLEMATCH)
     except hyperscan.error:
         return None
-    return WordScan(hyperscan, groups, database)
+    return WordScan(groups, database)
