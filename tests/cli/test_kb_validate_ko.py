@@ -79,3 +79,24 @@ def test_the_json_problems_follow_the_language(cli: Invoke, tmp_path: Path) -> N
         f"{content / 'catalogues' / 'legal-findings.yaml'}: incomplete.clause.eu-ai-act: "
         "eu-ai-act에 노드 'eu-ai-act:art-6.99'이(가) 없습니다"
     ]
+
+
+def test_a_valid_knowledge_base_is_reported_in_korean(cli: Invoke) -> None:
+    korean = cli("--lang", "ko", "kb", "validate")
+    assert korean.exit_code == 0, korean.output
+    assert korean.output.strip() == "지식 베이스에 문제가 없습니다"
+    english = cli("kb", "validate")
+    assert english.output.strip() == "knowledge base valid"
+
+
+def test_a_node_is_shown_with_korean_labels(cli: Invoke) -> None:
+    korean = cli("--lang", "ko", "kb", "show", "eu-ai-act:art-50")
+    assert korean.exit_code == 0, korean.output
+    lines = korean.output.splitlines()
+    assert "  역할: provider, deployer" in lines
+    assert any(line.startswith("  적용 시작 2026-08-02 (") for line in lines)
+    assert "  실천 항목 item:ai-disclosure: intersects eu-ai-act:art-50.1" in lines
+    assert not any(word in korean.output for word in ("roles:", "applies from", "practice "))
+    english = cli("kb", "show", "eu-ai-act:art-50").output.splitlines()
+    assert "  roles: provider, deployer" in english
+    assert "  practice item:ai-disclosure: intersects eu-ai-act:art-50.1" in english

@@ -122,12 +122,16 @@ def kb_show(
         typer.echo(f"  {_text(node.title, cli.lang)}")
     if node.summary:
         typer.echo(f"  {_text(node.summary, cli.lang)}")
+    ko = cli.lang == "ko"
     if node.roles:
-        typer.echo(f"  roles: {', '.join(r.value for r in node.roles)}")
+        roles = ", ".join(r.value for r in node.roles)
+        typer.echo(f"  {'역할' if ko else 'roles'}: {roles}")
     if entry:
-        typer.echo(f"  applies from {entry.applies_from} ({entry.status.value}: {entry.basis})")
+        when = f"{entry.applies_from} ({entry.status.value}: {entry.basis})"
+        typer.echo(f"  적용 시작 {when}" if ko else f"  applies from {when}")
     for practice, links in sorted(detail.practices.items()):
-        typer.echo(f"  practice {practice}: " + ", ".join(f"{x['rel']} {x['node']}" for x in links))
+        listed = ", ".join(f"{x['rel']} {x['node']}" for x in links)
+        typer.echo(f"  {'실천 항목' if ko else 'practice'} {practice}: {listed}")
 
 
 @kb_app.command("validate")
@@ -146,7 +150,7 @@ def kb_validate(ctx: typer.Context, fmt: OutputFormat = FORMAT) -> None:
             ko=f"지식 베이스에 문제가 {len(problems)}건 있습니다",
         )
     if fmt is not OutputFormat.JSON:
-        typer.echo("knowledge base valid")
+        typer.echo("지식 베이스에 문제가 없습니다" if cli.lang == "ko" else "knowledge base valid")
 
 
 @kb_app.command("crosswalk")
