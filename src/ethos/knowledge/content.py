@@ -27,7 +27,7 @@ from ethos.knowledge.frameworks import (
     load_rule_set,
     validate_root,
 )
-from ethos.knowledge.loading import describe_validation_error
+from ethos.knowledge.loading import describe_validation_error, read_yaml
 from ethos.knowledge.questionnaires import QuestionnaireLibrary
 
 __all__ = [
@@ -206,7 +206,10 @@ def _check_legal_policy(path: Path, frameworks: KnowledgeBase, *, lang: str = "e
         policy = LegalFindingPolicy.model_validate(data)
     except yaml.YAMLError as exc:
         if ko:
-            return [_yaml_problem_ko(path, exc)]
+            try:
+                read_yaml(path)  # words the problem in Korean, as every content file's
+            except ContentError as error:
+                return [error.text("ko")]
         return [f"{path}: {line}" for line in str(exc).splitlines() if line.strip()]
     except ValidationError as exc:
         if ko:
@@ -230,12 +233,3 @@ def _check_legal_policy(path: Path, frameworks: KnowledgeBase, *, lang: str = "e
                 else f"{path}: incomplete.clause.{framework}: no node {clause!r} in {framework}"
             )
     return problems
-
-
-def _yaml_problem_ko(path: Path, error: yaml.YAMLError) -> str:
-    """A YAML syntax error in Korean, worded as :func:`ethos.knowledge.loading.read_yaml`
-    words it: the file, the line and column, and the parser's own (English) problem."""
-    mark = getattr(error, "problem_mark", None)
-    where = f"({mark.line + 1}번째 줄, {mark.column + 1}번째 열)" if mark else ""
-    problem = getattr(error, "problem", None) or "malformed"
-    return f"{path}: 올바른 YAML이 아닙니다{where}: {problem}"
