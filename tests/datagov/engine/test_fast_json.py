@@ -46,12 +46,24 @@ TABLE: list[tuple[bytes, Any]] = [
     (b'{"text": "a\rb"}\n', None),
     (b'{"text": "a\x7fb"}\n', {"text": "a\x7fb"}),
     (b'{"text": "\\t\\u0000\\/\\"\\\\"}\n', {"text": '\t\x00/"\\'}),
-    # surrogate escapes, lone or paired, are never plain; raw astral characters are
+    # a lone surrogate escape is never plain (the general way replaces and counts it); a
+    # pair is one character, as raw astral characters are
     (b'{"text": "\\ud800"}\n', None),
     (b'{"text": "\\udc00 x"}\n', None),
-    (b'{"text": "\\ud83d\\ude00"}\n', None),
-    (b'{"text": "\\uD83D\\uDE00"}\n', None),
-    (b'{"text": "\\\\ud800"}\n', None),  # an escaped backslash: excluded all the same
+    (b'{"text": "x\\udc00\\ud800y"}\n', None),
+    (b'{"text": "\\ud800\\ud800"}\n', None),
+    (b'{"text": "\\ud800x"}\n', None),
+    (b'{"text": "\\uD800\\u0041"}\n', None),
+    (b'{"text": "\\ud83d\\ude00\\udc00"}\n', None),
+    (b'{"\\ud800": 1, "text": ""}\n', None),
+    (b'{"text": "", "m": [{"k": "\\udfff"}]}\n', None),
+    (b'{"text": "\\ud83d\\ude00"}\n', {"text": "\U0001f600"}),
+    (b'{"text": "\\uD83D\\uDE00 \\udbff\\udfff"}\n', {"text": "\U0001f600 \U0010ffff"}),
+    (
+        b'{"\\ud83d\\ude00": "\\ud800\\udc00", "text": ""}\n',
+        {"\U0001f600": "\U00010000", "text": ""},
+    ),
+    (b'{"text": "\\\\ud800"}\n', {"text": "\\ud800"}),  # an escaped backslash, then text
     (b'{"text": "\xf0\x9f\x98\x80"}\n', {"text": "\U0001f600"}),
     (b'{"text": "\\u00e9\\uAC00"}\n', {"text": "\u00e9\uac00"}),
     # escaped Hangul from U+D000 on starts with \ud too, and is no surrogate: plain
@@ -515,3 +527,31 @@ def test_the_fast_path_reads_with_orjson(tmp_path: Path, monkeypatch: pytest.Mon
     calls.clear()
     assert list(read_plain_jsonl(shard, ReadOptions(id_field="id"))) == plain
     assert calls == []
+
+
+def test_the_bracket_count_is_the_plain_count() -> None:
+    """``_brackets`` skips counting when a find says there is nothing to count."""
+    rng = random.Random(7)
+    lines = [*AWKWARD, *(_random_line(rng) for _ in range(2000))]
+    lines += [b"{}", b'{"a": "{"}', b'{"a": "["}', b'{"a": [[{}]]}\n', b"{" * 9, b"{" + b"[" * 9]
+    for raw in lines:
+        if raw.startswith(b"{"):
+            assert reader_module._brackets(raw) == raw.count(b"[") + raw.count(b"{"), raw
+
+
+def test_a_parser_made_deep_in_the_stack_leaves_more_lines_to_the_standard_library() -> None:
+    """The standard library gives up sooner when called with many frames on the stack; a
+    parser made there knows it (a duplicate key hides the nesting from orjson's result)."""
+    hidden = _nested(520)[:-2] + b', "m": 1}\n'
+    assert len(hidden) < 2 * (sys.getrecursionlimit() - 250)  # too short for the old rule
+
+    def at_depth(frames: int) -> tuple[str, str]:
+        if frames:
+            return at_depth(frames - 1)
+        stdlib, fast = _parsers()
+        return _outcome(stdlib, hidden), _outcome(fast, hidden)
+
+    shallow = at_depth(0)
+    assert shallow == (repr({"text": "deep", "m": 1}),) * 2
+    deep = at_depth(sys.getrecursionlimit() - 520 - 30)
+    assert deep == ("None", "None")  # the standard library gave up, and decided

@@ -30,6 +30,7 @@ import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from types import FrameType
 from typing import Any, BinaryIO
 
 from .compression import open_binary
@@ -204,9 +205,9 @@ def read_plain_jsonl(shard: Shard, options: ReadOptions) -> Iterator[Item | Plai
 
 def _plain_object(raw: bytes) -> dict[str, Any] | None:
     """The JSON object of a line that is valid UTF-8, one object and at most a line ending,
-    and holds no surrogate escape; ``None`` for any other line (the standard library's
-    scanner)."""
-    if not raw.startswith(b"{") or _has_surrogate_escape(raw):
+    and holds no lone surrogate escape; ``None`` for any other line (the standard
+    library's scanner). A pair of surrogate escapes is one character, as in orjson."""
+    if not raw.startswith(b"{"):
         return None
     try:
         line = raw.decode("utf-8")
@@ -215,7 +216,11 @@ def _plain_object(raw: bytes) -> dict[str, Any] | None:
         return None
     if end < len(line) and line[end:] not in ("\n", "\r\n"):
         return None  # trailing blanks or more JSON: left to decode() to judge
-    return record if type(record) is dict else None
+    if type(record) is not dict:
+        return None
+    if _has_surrogate_escape(raw) and scrub_surrogates(record)[1]:
+        return None  # a lone surrogate: replaced and counted by the general way
+    return record
 
 
 # A surrogate escape, \\ud800 to \\udfff in either case. Escaped Hangul (\\ud55c is 한, as
@@ -225,7 +230,7 @@ _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89abcdefABCDEF]")
 
 def _has_surrogate_escape(raw: bytes) -> bool:
     """Whether ``raw`` may hold a surrogate escape (an escaped backslash followed by
-    ``ud800`` counts too: such lines take the general way, which judges them)."""
+    ``ud800`` counts too: the parsed value then says whether a surrogate is lone)."""
     # rfind, not in: searching backwards tests for the rare backslash first, not the "u"
     return raw.rfind(b"\\u") >= 0 and _SURROGATE_ESCAPE.search(raw) is not None
 
@@ -237,7 +242,8 @@ def plain_object_parser(*, fast_json: bool | None = None) -> PlainObjectParser:
     """What :func:`read_plain_jsonl` parses each line with: ``orjson`` when it is installed
     and ``fast_json`` is true (by default: unless ``ETHOS_FAST_JSON=0``), else the
     standard library's scanner. Both give the same value for every line (or both
-    ``None``).
+    ``None``) when the parser is called no deeper in the stack than it was made (the
+    standard library's scanner gives up sooner on deep nesting when called deeper).
     """
     if fast_json is None:
         fast_json = os.environ.get("ETHOS_FAST_JSON", "1") != "0"
@@ -247,21 +253,31 @@ def plain_object_parser(*, fast_json: bool | None = None) -> PlainObjectParser:
         except ImportError:
             pass
         else:
-            return _orjson_plain_object(orjson.loads, orjson.JSONDecodeError)
+            return _orjson_plain_object(orjson.loads, orjson.JSONDecodeError, _stack_depth())
     return _plain_object
+
+
+def _stack_depth() -> int:
+    """How many frames are on the stack of the caller's caller."""
+    depth = 0
+    frame: FrameType | None = sys._getframe(2)
+    while frame is not None:
+        depth += 1
+        frame = frame.f_back
+    return depth
 
 
 # Nesting deeper than this, and floats this large, go to the standard library to decide.
 _DEEP = 100
 _LARGE = 9.2e18  # orjson reads an integer beyond 64 bits as a float; 2**63 > 9.2e18
 # The standard library's scanner gives up (RecursionError) at a nesting depth of the
-# recursion limit less the frames already on the stack; the reader's caller is assumed
-# to use fewer than this many (the shard loop under pytest: about 40).
-_STACK = 250
+# recursion limit less the frames already on the stack: those of the caller that made
+# the parser (measured then), and at most this many more (the parser's own, and slack).
+_MARGIN = 50
 
 
 def _orjson_plain_object(
-    loads: Callable[[bytes], Any], error: type[Exception]
+    loads: Callable[[bytes], Any], error: type[Exception], stack: int
 ) -> PlainObjectParser:
     """:func:`_plain_object`, parsing with orjson where it is sure to agree.
 
@@ -269,24 +285,22 @@ def _orjson_plain_object(
     lets the last of duplicate keys win, as the standard library does). Where the two may
     differ, the standard library's scanner decides: every line orjson rejects (NaN and
     Infinity, numbers beyond a double, invalid UTF-8, nesting beyond 1024 levels, syntax
-    errors), every object holding a float of 9.2e18 or more in size (orjson's reading of
-    an integer beyond 64 bits; the standard library keeps the integer), every object
-    nested more than 100 levels deep (the standard library's limit depends on the call
-    stack), and every line long enough to hold nesting the standard library may give up
-    on and with that many ``[`` and ``{`` (a duplicate key's discarded value may be that
-    deep and not show in the result). Lines with surrogate escapes and lines not ending
-    in ``}`` followed by nothing, ``\\n`` or ``\\r\\n`` are not plain, as for
-    :func:`_plain_object`.
+    errors, lone surrogate escapes), every object holding a float of 9.2e18 or more in
+    size (orjson's reading of an integer beyond 64 bits; the standard library keeps the
+    integer), every object nested more than 100 levels deep (the standard library's
+    limit depends on the call stack), and every line long enough to hold nesting the
+    standard library may give up on and with that many ``[`` and ``{`` (a duplicate key's
+    discarded value may be that deep and not show in the result). Lines not ending in
+    ``}`` followed by nothing, ``\\n`` or ``\\r\\n`` are not plain, as for
+    :func:`_plain_object`. A pair of surrogate escapes is one character in both; a lone
+    one makes orjson reject the line, and :func:`_plain_object` finds it.
     """
-    deep = sys.getrecursionlimit() - _STACK  # the scanner reads this deep at least
+    # The scanner reads this deep at least, called with ``stack`` frames on the stack.
+    deep = sys.getrecursionlimit() - stack - _MARGIN
     long_line = 2 * deep  # a line must be this long to be that deep
 
     def plain_object(raw: bytes) -> dict[str, Any] | None:
-        if (
-            not raw.startswith(b"{")
-            or not raw.endswith((b"}\n", b"}", b"}\r\n"))
-            or _has_surrogate_escape(raw)
-        ):
+        if not raw.startswith(b"{") or not raw.endswith((b"}\n", b"}", b"}\r\n")):
             return None
         try:
             record = loads(raw)
@@ -294,13 +308,20 @@ def _orjson_plain_object(
             return _plain_object(raw)
         if (
             type(record) is not dict
-            or (len(raw) >= long_line and raw.count(b"[") + raw.count(b"{") >= deep)
+            or (len(raw) >= long_line and _brackets(raw) >= deep)
             or _doubtful(record, 1)
         ):
             return _plain_object(raw)
         return record
 
     return plain_object
+
+
+def _brackets(raw: bytes) -> int:
+    """How many ``[`` and ``{`` a line that starts with ``{`` holds. Counting bytes is a
+    slow loop and finding one is fast: most lines hold no other bracket."""
+    braces = raw.count(b"{") if raw.find(b"{", 1) >= 0 else 1
+    return braces + (raw.count(b"[") if raw.find(b"[") >= 0 else 0)
 
 
 def _doubtful(container: dict[str, Any] | list[Any], depth: int) -> bool:
