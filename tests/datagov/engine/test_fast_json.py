@@ -555,3 +555,7 @@ def test_a_parser_made_deep_in_the_stack_leaves_more_lines_to_the_standard_libra
     assert shallow == (repr({"text": "deep", "m": 1}),) * 2
     deep = at_depth(sys.getrecursionlimit() - 520 - 30)
     assert deep == ("None", "None")  # the standard library gave up, and decided
+    # a long text does not hide the nesting outside it
+    hidden = b'{"text": "' + b"[x] " * 1000 + hidden[len(b'{"text": "') :]
+    assert at_depth(0) == (repr({"text": "[x] " * 1000 + "deep", "m": 1}),) * 2
+    assert at_depth(sys.getrecursionlimit() - 520 - 30) == ("None", "None")

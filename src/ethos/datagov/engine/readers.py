@@ -289,11 +289,11 @@ def _orjson_plain_object(
     size (orjson's reading of an integer beyond 64 bits; the standard library keeps the
     integer), every object nested more than 100 levels deep (the standard library's
     limit depends on the call stack), and every line long enough to hold nesting the
-    standard library may give up on and with that many ``[`` and ``{`` (a duplicate key's
-    discarded value may be that deep and not show in the result). Lines not ending in
-    ``}`` followed by nothing, ``\\n`` or ``\\r\\n`` are not plain, as for
-    :func:`_plain_object`. A pair of surrogate escapes is one character in both; a lone
-    one makes orjson reject the line, and :func:`_plain_object` finds it.
+    standard library may give up on, outside its strings, and with that many ``[`` and
+    ``{`` (a duplicate key's discarded value may be that deep and not show in the
+    result). Lines not ending in ``}`` followed by nothing, ``\\n`` or ``\\r\\n`` are not
+    plain, as for :func:`_plain_object`. A pair of surrogate escapes is one character in
+    both; a lone one makes orjson reject the line, and :func:`_plain_object` finds it.
     """
     # The scanner reads this deep at least, called with ``stack`` frames on the stack.
     deep = sys.getrecursionlimit() - stack - _MARGIN
@@ -306,12 +306,15 @@ def _orjson_plain_object(
             record = loads(raw)
         except error:
             return _plain_object(raw)
-        if (
-            type(record) is not dict
-            or (len(raw) >= long_line and _brackets(raw) >= deep)
-            or _doubtful(record, 1)
-        ):
+        if type(record) is not dict or _doubtful(record, 1):
             return _plain_object(raw)
+        if len(raw) >= long_line:
+            # Brackets in strings nest nothing: the bytes outside the object's strings
+            # (each string takes at least as many bytes as it has characters) must hold
+            # two for each level.
+            outside = len(raw) - sum(len(v) for v in record.values() if type(v) is str)
+            if outside >= long_line and _brackets(raw) >= deep:
+                return _plain_object(raw)
         return record
 
     return plain_object
