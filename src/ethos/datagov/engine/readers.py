@@ -166,10 +166,10 @@ PlainLine = tuple[str | int, str, dict[str, Any], int, int]
 
 def read_plain_jsonl(shard: Shard, options: ReadOptions) -> Iterator[Item | PlainLine]:
     """What :func:`read_shard` gives for a JSONL shard, but with every ordinary line (valid
-    UTF-8, one JSON object and a line ending, no surrogate escapes, a string text, a string or
-    integer id) as a :data:`PlainLine` tuple instead of a :class:`Document`: the common
-    case, without building objects the caller may not need. Other lines take the general
-    way, so they give what :func:`read_shard` gives.
+    UTF-8, one JSON object and a line ending, no lone surrogate escape, a string text, a
+    string or integer id) as a :data:`PlainLine` tuple instead of a :class:`Document`: the
+    common case, without building objects the caller may not need. Other lines take the
+    general way, so they give what :func:`read_shard` gives.
     """
     file = shard.file
     name = file.name
