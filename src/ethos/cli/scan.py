@@ -257,6 +257,7 @@ def _run(
         keep_work=common.keep_work,
         restart=common.restart,
         progress=not quiet,
+        lang=state(ctx).lang,
     )
     summary = run_scan(request)
     if dataset is not None:

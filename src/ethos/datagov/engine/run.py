@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
+from .compression import Compression
 from .corpus import Corpus, InputFormat, Shard, discover, discover_files, plan_shards
 from .errors import ScanInputError
 from .local import run_local
@@ -76,6 +77,8 @@ class ScanRequest:
     keep_work: bool = False
     restart: bool = False
     progress: bool = True
+    # the language of the progress line: "en" or "ko"
+    lang: str = "en"
 
     @property
     def rejects_path(self) -> Path:
@@ -199,6 +202,24 @@ def _plan(
     return shards
 
 
+def _pending_bytes(jobs: list[ShardJob], request: ScanRequest) -> int | None:
+    """The bytes the pending shards hold, when each is a byte range of an uncompressed
+    file read line by line (the engine counts the bytes of the lines it reads); else
+    ``None``."""
+    total = 0
+    for job in jobs:
+        shard = job.shard
+        if (
+            request.read.whole_files
+            or shard.stop < 0
+            or shard.file.format is InputFormat.PARQUET
+            or shard.file.compression is not Compression.NONE
+        ):
+            return None
+        total += shard.stop - shard.start
+    return total
+
+
 def run_scan(request: ScanRequest) -> ScanSummary:
     """Run a scan; resume an interrupted run of the same request.
 
@@ -226,7 +247,13 @@ def run_scan(request: ScanRequest) -> ScanSummary:
             for shard in shards
             if shard.index not in finished
         ]
-        progress = Progress(total_shards=len(shards), done_shards=resumed, enabled=request.progress)
+        progress = Progress(
+            total_shards=len(shards),
+            done_shards=resumed,
+            enabled=request.progress,
+            pending_bytes=_pending_bytes(jobs, request),
+            lang=request.lang,
+        )
 
         def on_done(stats: ShardStats) -> None:
             finished[stats.index] = stats
