@@ -102,6 +102,7 @@ def run_ray(
             include_dashboard=False,
             object_store_memory=_OBJECT_STORE_BYTES,
             log_to_driver=False,
+            logging_level=logging.ERROR,  # no start-up lines among the scan's own
         )
     try:
         with _quiet_ray_data(ray):
