@@ -166,6 +166,20 @@ def test_parquet_without_the_text_column_exits_2(scan: Any, tmp_path: Path) -> N
     assert "p.parquet: no text field 'text' (columns: body)" in result.stderr
 
 
+def test_jsonl_without_the_text_field_exits_2_in_either_language(scan: Any, tmp_path: Path) -> None:
+    path = write_bytes(tmp_path / "mail.jsonl", b'{"id": 1, "body": "x"}\n' * 3)
+    out = tmp_path / "d.jsonl"
+    result = scan("pii", "--in", str(path), "--out", str(out))
+    assert result.exit_code == 2
+    assert "mail.jsonl: its first 3 records lack the text field 'text' (fields there:" in (
+        result.stderr
+    )
+    korean = scan("pii", "--in", str(path), "--out", str(out), lang="ko")
+    assert korean.exit_code == 2
+    assert "text 필드 'text'이(가) 있는 것이 없습니다" in korean.stderr
+    assert not out.exists()
+
+
 def test_report_counts_match_an_independent_count(scan: Any, corpus: Any, tmp_path: Path) -> None:
     path, documents = corpus
     out = tmp_path / "d.jsonl"

@@ -37,12 +37,11 @@ from .compression import open_binary
 from .corpus import InputFile, InputFormat, Shard
 from .decoding import CountingDecoder, decode_counted, scrub_surrogates
 from .documents import Document, Reject, StreamCounters
-from .errors import ScanInputError
+from .fields import check_columns
 
 __all__ = [
     "PlainLine",
     "ReadOptions",
-    "check_columns",
     "plain_object_parser",
     "read_plain_jsonl",
     "read_shard",
@@ -440,47 +439,6 @@ def _file_pieces(
         yield decoder.decode(data)
     yield decoder.decode(b"", final=True)
     counters.replaced = decoder.replaced
-
-
-def check_columns(file: InputFile, options: ReadOptions) -> None:
-    """Fail early when a Parquet file lacks the text or id column, or has the wrong type.
-
-    Raises
-    ------
-    ScanInputError
-        Naming the file, the field and the columns the file has.
-    """
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    try:
-        schema = pq.read_schema(file.path)
-    except (OSError, pa.ArrowException) as error:
-        raise ScanInputError(
-            f"{file.name}: not a readable Parquet file ({error})",
-            ko=f"{file.name}: 읽을 수 있는 Parquet 파일이 아닙니다({error})",
-        ) from None
-    names = schema.names
-    for role, field in (("text", options.text_field), ("id", options.id_field)):
-        if field is not None and field not in names:
-            raise ScanInputError(
-                f"{file.name}: no {role} field '{field}' (columns: {', '.join(names)})",
-                ko=f"{file.name}: {role} 필드 '{field}'이(가) 없습니다(열: {', '.join(names)})",
-            )
-    kind = schema.field(options.text_field).type
-    if not (
-        pa.types.is_string(kind)
-        or pa.types.is_large_string(kind)
-        or pa.types.is_binary(kind)
-        or pa.types.is_large_binary(kind)
-    ):
-        raise ScanInputError(
-            f"{file.name}: text field '{options.text_field}' has type {kind}, not string",
-            ko=(
-                f"{file.name}: text 필드 '{options.text_field}'의 형식이 문자열이 아니라 "
-                f"{kind}입니다"
-            ),
-        )
 
 
 def _read_parquet(shard: Shard, options: ReadOptions) -> Iterator[Item]:

@@ -10,11 +10,12 @@ from pathlib import Path
 from .compression import Compression
 from .corpus import Corpus, InputFormat, Shard, discover, discover_files, plan_shards
 from .errors import ScanInputError
+from .fields import check_columns, check_jsonl_fields
 from .local import run_local
 from .processors import ProcessorSpec
 from .progress import Progress
 from .ray_engine import run_ray
-from .readers import ReadOptions, check_columns
+from .readers import ReadOptions
 from .shards import ShardJob, ShardStats, read_marker
 from .workdir import WorkDir, fingerprint
 
@@ -178,6 +179,8 @@ def _inspect(request: ScanRequest) -> tuple[Corpus, int, str]:
             )
         if file.format is InputFormat.PARQUET:
             check_columns(file, read)
+        elif file.format is InputFormat.JSONL:
+            check_jsonl_fields(file, read)
     shard_bytes = request.shard_bytes or auto_shard_bytes(sum(f.size for f in corpus.files))
     options = {
         "read": read.to_json(),
