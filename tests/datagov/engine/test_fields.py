@@ -72,3 +72,37 @@ def test_compressed_files_are_checked_too(tmp_path: Path) -> None:
     with pytest.raises(ScanInputError, match=r"mail\.jsonl\.gz: its first 5 records lack"):
         _scan(path)
     assert _scan(path, text_field="body") == 5
+
+
+def test_a_side_file_without_the_field_does_not_stop_the_corpus(tmp_path: Path) -> None:
+    """A manifest beside the data lacks the text field; its lines are rejects, as before."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a-manifest.jsonl").write_bytes(_lines([{"split": "train", "rows": 300}]))
+    (corpus / "train.jsonl").write_bytes(_lines([{"text": f"문서 {i}"} for i in range(300)]))
+    out = tmp_path / "out.jsonl"
+    request = ScanRequest(str(corpus), out, PiiSpec(), progress=False)
+    summary = run_scan(request)
+    assert (summary.documents, summary.rejects) == (300, 1)
+    # when no file has it, the message names the first file and says so
+    (corpus / "train.jsonl").write_bytes(_lines([{"body": "x"}] * 3))
+    with pytest.raises(ScanInputError) as raised:
+        run_scan(request)
+    assert str(raised.value).startswith(
+        "a-manifest.jsonl: its first record lacks the text field 'text' "
+        "(nor has any other of the 2 JSONL files) (fields there: rows, split)"
+    )
+
+
+def test_a_first_line_too_long_to_judge_by_is_passed_over(tmp_path: Path) -> None:
+    """It is read a piece at a time and left out, not read whole into memory."""
+    long_line = b'{"body": "' + b"x" * (3 << 20) + b'"}\n'
+    path = tmp_path / "long.jsonl"
+    path.write_bytes(long_line + _lines([{"body": "short"}]))
+    with pytest.raises(ScanInputError, match="its first record lacks the text field") as raised:
+        _scan(path)
+    assert "fields there: body" in str(raised.value)
+    # the one record read is the short one: a long line with the field does not count
+    path.write_bytes(b'{"text": "' + b"x" * (3 << 20) + b'"}\n' + _lines([{"body": "y"}]))
+    with pytest.raises(ScanInputError, match="its first record lacks"):
+        _scan(path)

@@ -40,6 +40,7 @@ def test_the_bar_counts_bytes_when_it_knows_how_many_are_pending() -> None:
         stream=stream,
         pending_bytes=10_000_000,
         clock=clock,
+        columns=200,
     )
     clock.now += 5
     progress.advance(2000, 2_500_000)
@@ -53,7 +54,9 @@ def test_the_bar_counts_bytes_when_it_knows_how_many_are_pending() -> None:
 
 def test_the_bar_counts_shards_otherwise_and_leaves_out_resumed_ones() -> None:
     clock = Clock()
-    progress = Progress(total_shards=6, done_shards=2, enabled=True, stream=Terminal(), clock=clock)
+    progress = Progress(
+        total_shards=6, done_shards=2, enabled=True, stream=Terminal(), clock=clock, columns=200
+    )
     clock.now += 30
     progress.advance(100, 1000)
     progress.shard_done()
@@ -76,6 +79,7 @@ def test_the_bar_in_korean() -> None:
         pending_bytes=4_000_000,
         lang="ko",
         clock=clock,
+        columns=200,
     )
     clock.now += 4000
     progress.advance(1500, 1_000_000)
@@ -97,7 +101,7 @@ def test_bytes_never_claim_the_whole_scan_before_its_last_shard() -> None:
 
 def test_progress_on_a_terminal_ends_its_line() -> None:
     stream = Terminal()
-    progress = Progress(total_shards=2, done_shards=1, enabled=True, stream=stream)
+    progress = Progress(total_shards=2, done_shards=1, enabled=True, stream=stream, columns=200)
     progress.advance(1500, 3_000_000)
     progress.shard_done()
     progress.close()
@@ -162,3 +166,54 @@ def test_a_scan_shows_its_bar_in_the_language_asked(
         assert shown.startswith(first) and shown.endswith("\n")
         last = shown.rstrip("\n").rsplit("\r", 1)[-1]
         assert "100%" in last and ("500 docs" in last or "문서 500건" in last)
+
+
+def test_the_line_fits_the_terminal_in_either_language() -> None:
+    """A line as wide as the terminal wraps and cannot be redrawn: the bar shrinks, then
+    the least needed parts go; Hangul takes two columns."""
+    for lang, columns in (("en", 80), ("ko", 80), ("en", 60), ("ko", 50), ("en", 12)):
+        clock = Clock()
+        progress = Progress(
+            total_shards=1234,
+            done_shards=0,
+            enabled=True,
+            stream=Terminal(),
+            pending_bytes=10**12,
+            lang=lang,
+            clock=clock,
+            columns=columns,
+        )
+        clock.now += 3600
+        progress.advance(123_456_789, 250 * 10**9)
+        line = progress.line()
+        width = sum(2 if "\uac00" <= ch <= "\ud7a3" else 1 for ch in line)
+        assert width < columns, (lang, columns, line)
+        assert "25%" in line
+        if columns >= 50:  # room for the time left, which goes last
+            assert ("about 3:00:00 left" in line) or ("남은 시간 약 3:00:00" in line)
+    wide = Progress(total_shards=1, done_shards=0, enabled=True, stream=Terminal(), columns=80)
+    assert wide.line().startswith("scan [" + "." * 20 + "] 0%")  # room for the whole bar
+
+
+def test_a_shorter_korean_line_blanks_out_the_columns_of_the_longer_one() -> None:
+    clock, stream = Clock(), Terminal()
+    progress = Progress(
+        total_shards=2,
+        done_shards=0,
+        enabled=True,
+        stream=stream,
+        lang="ko",
+        clock=clock,
+        columns=200,
+    )
+    clock.now += 10
+    progress.shard_done()  # half done: the time left is shown
+    clock.now += 10
+    progress.shard_done()  # all done: it is not, and the line is shorter
+    first, second = stream.getvalue().split("\r")[1:]
+
+    def columns(text: str) -> int:
+        return sum(2 if "\uac00" <= ch <= "\ud7a3" else 1 for ch in text)
+
+    assert "남은 시간" in first and "남은 시간" not in second
+    assert columns(second) == columns(first)  # the padding covers what was there

@@ -8,6 +8,7 @@ file, the field and the fields the file has, instead of a scan that rejects ever
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from .compression import open_binary
@@ -77,7 +78,9 @@ def _first_records(file: InputFile) -> list[dict[str, Any]]:
             if not raw:
                 break
             if not raw.endswith(b"\n") and len(raw) == _SAMPLE_LINE_BYTES:
-                stream.readline()  # the rest of a line too long to judge by
+                # A line too long to judge by: pass over the rest of it, a piece at a time.
+                while (rest := stream.readline(_SAMPLE_LINE_BYTES)) and not rest.endswith(b"\n"):
+                    pass
                 continue
             try:
                 value = json.loads(raw.decode("utf-8-sig"))
@@ -90,32 +93,46 @@ def _first_records(file: InputFile) -> list[dict[str, Any]]:
     return records
 
 
-def check_jsonl_fields(file: InputFile, options: ReadOptions) -> None:
-    """Fail early when none of the first records of a JSONL file has the text field (or
-    the id field, when one is asked for): the field name is wrong, and every line would be
-    rejected. A file whose first records have it somewhere is scanned, and its records
-    without the field are rejects; a file with no readable record is left to the scan.
+def check_jsonl_fields(files: Sequence[InputFile], options: ReadOptions) -> None:
+    """Fail early when no JSONL file of the corpus has the text field (or the id field,
+    when one is asked for) among its first records: the field name is wrong, and every
+    line would be rejected. Files are looked at in order until one has the field; files
+    without the field in a corpus where one has it (a manifest beside the data, say) are
+    scanned, and their lines without it are rejects, as are such lines anywhere. Files
+    with no readable record are left to the scan.
 
     Raises
     ------
     ScanInputError
-        Naming the file, the field and the fields its first records have.
+        Naming the first file looked at, the field and the fields its records have.
     """
-    records = _first_records(file)
-    if not records:
-        return
     for role, field in (("text", options.text_field), ("id", options.id_field)):
-        if field is None or any(field in record for record in records):
-            continue
-        seen = sorted({str(key) for record in records for key in record})
-        shown = ", ".join(seen[:_SHOWN_FIELDS]) + (", ..." if len(seen) > _SHOWN_FIELDS else "")
-        count = len(records)
-        first = "its first record lacks" if count == 1 else f"its first {count} records lack"
-        raise ScanInputError(
-            f"{file.name}: {first} the {role} field '{field}' (fields there: {shown}); "
-            f"name the field with --{role}-field",
-            ko=(
-                f"{file.name}: 처음 레코드 {count}개 중 {role} 필드 '{field}'이(가) 있는 것이 "
-                f"없습니다(있는 필드: {shown}). 필드 이름을 --{role}-field로 지정하세요"
-            ),
-        )
+        if field is not None:
+            _check_field(files, role, field)
+
+
+def _check_field(files: Sequence[InputFile], role: str, field: str) -> None:
+    first: tuple[InputFile, list[dict[str, Any]]] | None = None
+    for file in files:
+        records = _first_records(file)
+        if any(field in record for record in records):
+            return
+        if records and first is None:
+            first = (file, records)
+    if first is None:
+        return
+    file, records = first
+    seen = sorted({str(key) for record in records for key in record})
+    shown = ", ".join(seen[:_SHOWN_FIELDS]) + (", ..." if len(seen) > _SHOWN_FIELDS else "")
+    count = len(records)
+    which = "its first record lacks" if count == 1 else f"its first {count} records lack"
+    where = "" if len(files) == 1 else f" (nor has any other of the {len(files)} JSONL files)"
+    where_ko = "" if len(files) == 1 else f"(JSONL 파일 {len(files)}개 모두 마찬가지)"
+    raise ScanInputError(
+        f"{file.name}: {which} the {role} field '{field}'{where} (fields there: {shown}); "
+        f"name the field with --{role}-field",
+        ko=(
+            f"{file.name}: 처음 레코드 {count}개 중 {role} 필드 '{field}'이(가) 있는 것이 "
+            f"없습니다{where_ko}(있는 필드: {shown}). 필드 이름을 --{role}-field로 지정하세요"
+        ),
+    )

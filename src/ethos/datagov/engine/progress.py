@@ -7,8 +7,10 @@ hold (uncompressed JSONL and text read by line), else in shards.
 
 from __future__ import annotations
 
+import os
 import sys
 import time
+import unicodedata
 from collections.abc import Callable
 from typing import TextIO
 
@@ -23,6 +25,19 @@ def _count(value: float) -> str:
         if value >= limit:
             return f"{value / limit:.1f}{suffix}"
     return f"{value:.0f}"
+
+
+def _width(text: str) -> int:
+    """Terminal columns ``text`` takes: two for wide characters (Hangul), else one."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _columns(stream: TextIO) -> int:
+    """The width of the terminal behind ``stream``; 80 when it cannot be told."""
+    try:
+        return os.get_terminal_size(stream.fileno()).columns
+    except (OSError, ValueError, AttributeError):  # not a file, or not a terminal
+        return 80
 
 
 def _duration(seconds: float) -> str:
@@ -51,6 +66,10 @@ class Progress:
         ``"en"`` or ``"ko"``.
     clock : callable, optional
         Seconds, monotonic (tests pass their own).
+    columns : int, optional
+        The terminal's width; asked of the stream when not given. A line never fills it
+        (a full line would wrap and could not be redrawn): the bar shrinks, then the
+        least needed parts are left out.
     """
 
     def __init__(
@@ -63,6 +82,7 @@ class Progress:
         pending_bytes: int | None = None,
         lang: str = "en",
         clock: Callable[[], float] = time.monotonic,
+        columns: int | None = None,
     ) -> None:
         self._stream = stream or sys.stderr
         self.enabled = enabled and self._stream.isatty()
@@ -77,6 +97,7 @@ class Progress:
         self._started = clock()
         self._shown = 0.0
         self._width = 0
+        self._columns = columns if columns is not None else _columns(self._stream)
 
     def advance(self, documents: int, size: int) -> None:
         """Count ``documents`` more documents of ``size`` bytes."""
@@ -98,27 +119,44 @@ class Progress:
         return (self._shards - self._resumed) / pending
 
     def line(self) -> str:
-        """The progress line as it would be shown now."""
+        """The progress line as it would be shown now, narrower than the terminal."""
         elapsed = max(self._clock() - self._started, 1e-9)
         share = self.done()
-        filled = int(share * _BAR)
-        bar = "[" + "#" * filled + "." * (_BAR - filled) + "]"
         docs = _count(self._documents)
         rate = _count(self._documents / elapsed)
         speed = f"{self._bytes / elapsed / 1e6:.1f}"
         left = _duration(elapsed * (1 - share) / share) if 0 < share < 1 else None
         shards = f"{self._shards}/{self._total}"
+        # (text, rank): the lower a part's rank, the sooner it is left out when too wide
         if self._ko:
-            parts = [f"스캔 {bar} {share:.0%}", f"샤드 {shards}", f"문서 {docs}건"]
-            parts += [f"초당 {rate}건", f"초당 {speed} MB"]
-            if left is not None:
-                parts.append(f"남은 시간 약 {left}")
+            parts = [(f"샤드 {shards}", 1), (f"문서 {docs}건", 3), (f"초당 {rate}건", 2)]
+            parts += [(f"초당 {speed} MB", 0)]
+            parts += [(f"남은 시간 약 {left}", 4)] if left is not None else []
+            name = "스캔"
         else:
-            parts = [f"scan {bar} {share:.0%}", f"{shards} shards", f"{docs} docs"]
-            parts += [f"{rate} docs/s", f"{speed} MB/s"]
-            if left is not None:
-                parts.append(f"about {left} left")
-        return ", ".join(parts)
+            parts = [(f"{shards} shards", 1), (f"{docs} docs", 3), (f"{rate} docs/s", 2)]
+            parts += [(f"{speed} MB/s", 0)]
+            parts += [(f"about {left} left", 4)] if left is not None else []
+            name = "scan"
+
+        def fitted(bar: int, kept: list[tuple[str, int]]) -> str:
+            filled = int(share * bar)
+            head = f"{name} [{'#' * filled}{'.' * (bar - filled)}]" if bar else name
+            return ", ".join([f"{head} {share:.0%}", *(text for text, _rank in kept)])
+
+        # The full bar, then a shorter one, then fewer parts, then only the share.
+        line = fitted(_BAR, parts)
+        if _width(line) < self._columns:
+            return line
+        kept = list(parts)
+        while True:
+            line = fitted(_BAR // 2, kept)
+            if _width(line) < self._columns or not kept:
+                break
+            kept.remove(min(kept, key=lambda part: part[1]))
+        if _width(line) >= self._columns:
+            line = fitted(0, [])
+        return line
 
     def _show(self, *, force: bool = False) -> None:
         if not self.enabled:
@@ -128,8 +166,9 @@ class Progress:
             return
         self._shown = now
         line = self.line()
-        padding = " " * max(0, self._width - len(line))
-        self._width = len(line)
+        width = _width(line)
+        padding = " " * max(0, self._width - width)
+        self._width = width
         self._stream.write("\r" + line + padding)
         self._stream.flush()
 

@@ -179,8 +179,7 @@ def _inspect(request: ScanRequest) -> tuple[Corpus, int, str]:
             )
         if file.format is InputFormat.PARQUET:
             check_columns(file, read)
-        elif file.format is InputFormat.JSONL:
-            check_jsonl_fields(file, read)
+    check_jsonl_fields([f for f in corpus.files if f.format is InputFormat.JSONL], read)
     shard_bytes = request.shard_bytes or auto_shard_bytes(sum(f.size for f in corpus.files))
     options = {
         "read": read.to_json(),
