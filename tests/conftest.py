@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import atexit
 import itertools
 import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 from contextlib import nullcontext
 from pathlib import Path
@@ -16,6 +19,13 @@ from ethos.store.unit_of_work import Store
 from tests.postgres import find_bindir, running_server
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+# The PII detector keeps its compiled pre-scan database in a cache on disk
+# (ethos.datagov.pii.hscache): this run gets a cache of its own, not the user's.
+if "ETHOS_CACHE_DIR" not in os.environ:
+    _CACHE = tempfile.mkdtemp(prefix="ethos-test-cache-")
+    os.environ["ETHOS_CACHE_DIR"] = _CACHE
+    atexit.register(shutil.rmtree, _CACHE, ignore_errors=True)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

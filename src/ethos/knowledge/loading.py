@@ -10,6 +10,7 @@ from pydantic import BaseModel, ValidationError
 
 from ethos.domain.errors import ContentError
 from ethos.domain.validation import describe_problem
+from ethos.domain.yamltext import safe_load
 
 __all__ = ["describe_validation_error", "load_model", "read_yaml"]
 
@@ -30,7 +31,7 @@ def read_yaml(path: Path) -> Any:
             f"{path}: is not UTF-8 text", ko=f"{path}: UTF-8 텍스트가 아닙니다"
         ) from None
     try:
-        return yaml.safe_load(text)
+        return safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""

@@ -28,6 +28,7 @@ from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from typing import Any
 
+from .hscache import load_entry, store_entry
 from .superset import superset_expression
 
 __all__ = ["PreScan", "WordScan", "build_prescan", "build_word_scan", "prescan_available"]
@@ -72,9 +73,27 @@ class PreScan:
     __slots__ = ("_database", "_local", "_marker", "always", "expressions", "screened")
 
     def __init__(self, hyperscan: Any, regexes: Sequence[re.Pattern[str]], marked: str) -> None:
-        self.expressions = [superset_expression(regex) for regex in regexes]
-        written = {i: e for i, e in enumerate(self.expressions) if e is not None}
         self._marker = len(regexes)
+        cached = _cached(hyperscan, regexes, marked)
+        if cached is None:
+            expressions, written, database = self._build(hyperscan, regexes, marked)
+            _keep(hyperscan, regexes, marked, expressions, written, database)
+        else:
+            expressions, written, database = cached
+        self.expressions = expressions
+        self._database: Any | None = database
+        # Hyperscan's scratch space serves one scan at a time: one per thread.
+        self._local = threading.local()
+        # Indexes whose expression Hyperscan scans; the others run on every text.
+        self.screened = frozenset(written) - {self._marker} if database is not None else frozenset()
+        self.always = frozenset(range(len(regexes))) - self.screened
+
+    def _build(
+        self, hyperscan: Any, regexes: Sequence[re.Pattern[str]], marked: str
+    ) -> tuple[list[str | None], list[int], Any | None]:
+        """The expressions, the ids of those the database holds, and the database."""
+        expressions = [superset_expression(regex) for regex in regexes]
+        written = {i: e for i, e in enumerate(expressions) if e is not None}
         if marked:
             written[self._marker] = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in marked) + "]"
         database = _compile(hyperscan, written)
@@ -84,12 +103,7 @@ class PreScan:
             # Without the marker, a scan could not say that a text holds marked characters.
             lost = marked and self._marker not in written
             database = None if lost else _compile(hyperscan, written)
-        self._database: Any | None = database
-        # Hyperscan's scratch space serves one scan at a time: one per thread.
-        self._local = threading.local()
-        # Indexes whose expression Hyperscan scans; the others run on every text.
-        self.screened = frozenset(written) - {self._marker} if database is not None else frozenset()
-        self.always = frozenset(range(len(regexes))) - self.screened
+        return expressions, list(written), database
 
     def scan(self, text: str) -> tuple[AbstractSet[int], bool] | None:
         """The indexes of the patterns that may match ``text``, and whether it holds a
@@ -116,6 +130,48 @@ class PreScan:
         if marked:
             hits.discard(self._marker)
         return hits, marked
+
+
+def _cache_key(regexes: Sequence[re.Pattern[str]], marked: str) -> dict[str, Any]:
+    return {"patterns": [[regex.pattern, regex.flags] for regex in regexes], "marked": marked}
+
+
+def _cached(
+    hyperscan: Any, regexes: Sequence[re.Pattern[str]], marked: str
+) -> tuple[list[str | None], list[int], Any | None] | None:
+    """What :meth:`PreScan._build` gave for these patterns before, from the cache on disk
+    (:mod:`.hscache`); ``None`` when there is no entry or it does not load."""
+    version = str(getattr(hyperscan, "__version__", ""))
+    entry = load_entry("prescan", _cache_key(regexes, marked), version)
+    if entry is None:
+        return None
+    expressions, written = entry.header.get("expressions"), entry.header.get("written")
+    if not isinstance(expressions, list) or len(expressions) != len(regexes):
+        return None
+    if not isinstance(written, list):
+        return None
+    if not entry.blob:
+        return expressions, written, None
+    try:
+        database = hyperscan.loadb(entry.blob, hyperscan.HS_MODE_BLOCK)
+        database.scratch = hyperscan.Scratch(database)
+    except hyperscan.error:
+        return None
+    return expressions, written, database
+
+
+def _keep(
+    hyperscan: Any,
+    regexes: Sequence[re.Pattern[str]],
+    marked: str,
+    expressions: list[str | None],
+    written: list[int],
+    database: Any | None,
+) -> None:
+    version = str(getattr(hyperscan, "__version__", ""))
+    blob = b"" if database is None else bytes(hyperscan.dumpb(database))
+    header = {"expressions": expressions, "written": written}
+    store_entry("prescan", _cache_key(regexes, marked), version, header, blob)
 
 
 def _compile(hyperscan: Any, expressions: dict[int, str]) -> Any | None:

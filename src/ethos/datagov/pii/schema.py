@@ -18,6 +18,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from ethos.domain.validation import describe_problem, invalid
+from ethos.domain.yamltext import safe_load
 
 from ..config_errors import locate
 from .errors import RecognizerConfigError
@@ -243,7 +244,7 @@ def load_recognizers(path: str | Path) -> RecognizerSet:
     path = Path(path)
     source = path.name
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = safe_load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
         kind = type(exc).__name__
         raise RecognizerConfigError(

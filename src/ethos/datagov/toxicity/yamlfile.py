@@ -7,6 +7,8 @@ from typing import Any
 
 import yaml
 
+from ethos.domain.yamltext import safe_load
+
 from .errors import ToxicityConfigError
 
 __all__ = ["read_yaml"]
@@ -29,7 +31,7 @@ def read_yaml(path: Path) -> Any:
             ko=f"{source}: 읽을 수 없습니다: {type(exc).__name__}",
         ) from None
     try:
-        return yaml.safe_load(text)
+        return safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f" at line {mark.line + 1}" if mark is not None else ""
