@@ -157,6 +157,24 @@ def test_rejects_file_names_file_line_and_reason(tmp_path: Path) -> None:
     assert len(read_jsonl(custom)) == 2
 
 
+def test_raw_lines_are_kept_from_other_users(tmp_path: Path) -> None:
+    """The rejects file and the work directory (whose rejects parts hold raw lines) are
+    their owner's alone; the results, which hold no values, get the usual mode."""
+    data = b'{"text": "010-1234-5678", oops}\n{"text": "a@example.com"}\n'
+    corpus = write_bytes(tmp_path / "in.jsonl", data)
+    old_umask = os.umask(0o022)
+    try:
+        out = scan(tmp_path, corpus, "d.jsonl", spec=PiiSpec(), keep_work=True)
+    finally:
+        os.umask(old_umask)
+    rejects = tmp_path / "out" / "d.rejects.jsonl"
+    assert "010-1234-5678" in rejects.read_text(encoding="utf-8")
+    assert rejects.stat().st_mode & 0o777 == 0o600
+    assert out.stat().st_mode & 0o777 == 0o644
+    work = tmp_path / "out" / "d.jsonl.work"
+    assert work.is_dir() and work.stat().st_mode & 0o777 == 0o700
+
+
 def test_empty_input_gives_empty_outputs(tmp_path: Path) -> None:
     corpus = write_bytes(tmp_path / "empty.jsonl", b"")
     anonymised = tmp_path / "out" / "anon.jsonl"

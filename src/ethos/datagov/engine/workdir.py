@@ -30,10 +30,14 @@ from .corpus import InputFile, Shard
 from .errors import ScanBusyError
 from .shards import marker_path, part_path
 
-__all__ = ["PLAN_VERSION", "WorkDir", "fingerprint"]
+__all__ = ["PLAN_VERSION", "PRIVATE_KINDS", "WorkDir", "fingerprint"]
 
 PLAN_VERSION = 1
 _COPY_BUFFER = 1 << 20
+# Outputs that hold raw input (the rejects file) are created readable by their owner only.
+PRIVATE_KINDS = frozenset({"rejects"})
+_PRIVATE = 0o600
+_SHARED = 0o666
 
 
 def fingerprint(files: tuple[InputFile, ...], options: Mapping[str, Any]) -> str:
@@ -52,8 +56,9 @@ class WorkDir:
 
     @contextlib.contextmanager
     def locked(self) -> Iterator[WorkDir]:
-        """Hold the directory's lock; a second scan on it fails at once."""
-        self.path.mkdir(parents=True, exist_ok=True)
+        """Hold the directory's lock; a second scan on it fails at once. A directory it
+        creates is its owner's alone: the rejects parts hold raw input lines."""
+        self.path.mkdir(mode=0o700, parents=True, exist_ok=True)
         fd = os.open(self.path / "lock", os.O_CREAT | os.O_RDWR, 0o644)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -137,14 +142,19 @@ class WorkDir:
 
     def merge(self, count: int, outputs: Mapping[str, Path]) -> None:
         """Concatenate every shard's parts, in shard order, into each output; all outputs
-        appear at once, by rename, once every one is complete."""
+        appear at once, by rename, once every one is complete. The rejects file, which
+        holds raw input lines, is readable by its owner only; the others get the usual
+        mode (``0o666`` less the umask)."""
         temporaries: dict[str, Path] = {}
         try:
             for kind, destination in outputs.items():
                 destination.parent.mkdir(parents=True, exist_ok=True)
                 temporary = destination.with_name(f".{destination.name}.{os.getpid()}.tmp")
                 temporaries[kind] = temporary
-                with open(temporary, "wb") as target:
+                mode = _PRIVATE if kind in PRIVATE_KINDS else _SHARED
+                temporary.unlink(missing_ok=True)  # a stale one would keep its mode
+                flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL
+                with os.fdopen(os.open(temporary, flags, mode), "wb") as target:
                     for index in range(count):
                         self._append(target, index, kind)
                     target.flush()
