@@ -5,27 +5,28 @@ from __future__ import annotations
 import getpass
 import json
 import os
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
-from sqlalchemy.exc import OperationalError
-from typer.core import TyperGroup
 
+from ethos.cli.commands import LazyGroup
 from ethos.domain.errors import EthosError
-from ethos.knowledge.content import ContentRoots
-from ethos.knowledge.questionnaires import QuestionnaireLibrary
-from ethos.services.context import ServiceContext
-from ethos.store.engine import default_database_url, default_evidence_dir
-from ethos.store.unit_of_work import Store
+
+if TYPE_CHECKING:
+    from ethos.services.context import ServiceContext
+
+# SQLAlchemy, the store, the content loaders and the services are imported where they are
+# first needed, so that ``ethos --help`` and ``ethos scan`` start without them.
 
 __all__ = ["EXIT_BAD_INPUT", "CliState", "app", "emit_json", "state"]
 
 EXIT_BAD_INPUT = 2
 
 
-class EthosGroup(TyperGroup):
+class EthosGroup(LazyGroup):
     """Maps domain errors to a one-line message on stderr and exit code 2."""
 
     def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
@@ -35,24 +36,55 @@ class EthosGroup(TyperGroup):
             lang = ctx.obj.lang if isinstance(ctx.obj, CliState) else "en"
             typer.echo(f"error: {exc.text(lang)}", err=True)
             raise typer.Exit(EXIT_BAD_INPUT) from None
-        except OperationalError as exc:
-            reason = str(exc.orig).strip().splitlines()[0] if exc.orig else "unreachable"
+        except Exception as exc:
+            reason = _unreachable_database(exc)
+            if reason is None:
+                raise
             typer.echo(f"error: database: {reason}", err=True)
             raise typer.Exit(EXIT_BAD_INPUT) from None
+
+
+def _unreachable_database(exc: Exception) -> str | None:
+    """The first line of the driver's message when ``exc`` is SQLAlchemy's OperationalError,
+    else None. SQLAlchemy is not imported for this: if it was never loaded, it raised nothing."""
+    sqlalchemy_exc = sys.modules.get("sqlalchemy.exc")
+    if sqlalchemy_exc is None or not isinstance(exc, sqlalchemy_exc.OperationalError):
+        return None
+    orig = getattr(exc, "orig", None)
+    return str(orig).strip().splitlines()[0] if orig else "unreachable"
 
 
 @dataclass
 class CliState:
     """Global options, and the context built from them on first use."""
 
-    db: str
+    db_option: str | None  # --db as given; None: the default, worked out on first use
     actor: str
     content: Path | None
     lang: str
+    _db: str | None = field(default=None, repr=False)
     _ctx: ServiceContext | None = field(default=None, repr=False)
+
+    @property
+    def db(self) -> str:
+        """The database URL: ``--db``, else ``$ETHOS_DATABASE_URL``, else the SQLite file."""
+        if self._db is None:
+            if self.db_option:
+                self._db = self.db_option
+            else:
+                from ethos.store.engine import default_database_url
+
+                self._db = default_database_url()
+        return self._db
 
     def context(self, *, require_schema: bool = True) -> ServiceContext:
         if self._ctx is None:
+            from ethos.knowledge.content import ContentRoots
+            from ethos.knowledge.questionnaires import QuestionnaireLibrary
+            from ethos.services.context import ServiceContext
+            from ethos.store.engine import default_evidence_dir
+            from ethos.store.unit_of_work import Store
+
             store = Store.open(self.db)
             roots = ContentRoots.at(self.content)
             self._ctx = ServiceContext(
@@ -118,7 +150,7 @@ def main(
         typer.echo(f"error: --lang: {lang!r} is not one of: ko, en", err=True)
         raise typer.Exit(EXIT_BAD_INPUT)
     cli_state = CliState(
-        db=db or default_database_url(),
+        db_option=db or None,
         actor=(actor or _default_actor()).strip() or "unknown",
         content=content,
         lang=lang,

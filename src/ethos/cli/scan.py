@@ -31,7 +31,6 @@ from ethos.datagov.engine import (
 from ethos.datagov.engine.report import ResultReport, summarize_file
 from ethos.datagov.pii.anonymizer import MIN_KEY_BYTES
 from ethos.datagov.pii.schema import default_recognizers
-from ethos.services import datasets
 
 __all__ = ["scan_app"]
 
@@ -230,6 +229,9 @@ def _run(
     files: tuple[Path, ...] | None = None
     kind = "pii" if isinstance(spec, PiiSpec) else "toxicity"
     if dataset is not None:
+        # The register (and with it the store) is loaded only for --dataset.
+        from ethos.services import datasets
+
         cli = state(ctx)
         opened = datasets.open_dataset(
             cli.context(), dataset, principal=cli.actor, purpose=f"scan {kind}"
@@ -261,6 +263,8 @@ def _run(
     )
     summary = run_scan(request)
     if dataset is not None:
+        from ethos.services import datasets
+
         found = summarize_file(out).by_type
         datasets.record_scan(state(ctx).context(), dataset, kind, dict(found))
     if not quiet:
