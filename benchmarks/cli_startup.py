@@ -6,8 +6,9 @@ Usage::
 
 Runs, each as a fresh process and ``--repeat`` times, ``ethos --help``, ``ethos scan pii
 --help`` and ``ethos scan pii --in F --out O --quiet`` on a 5-document JSONL file written to
-a temporary folder (a new output path every run, so no run resumes another), and gives the
-median and the fastest wall seconds of each. It also gives what ``python -X importtime``
+a temporary folder (a new output path every run, so no run resumes another), the scan
+both with the detector's plan cache (a cache of the run's own, filled first) and without
+it (``ETHOS_CACHE_DIR=``), and gives the median and the fastest wall seconds of each. It also gives what ``python -X importtime``
 reports for ``import ethos.cli.main`` (the cumulative microseconds on its own line, shown
 in ms), median and fastest of as many runs. The ``ethos`` script beside this interpreter
 is used, else ``python -m ethos``. The machine may be shared: the load average is recorded
@@ -43,9 +44,9 @@ def ethos_command() -> list[str]:
     return [str(script)] if script.is_file() else [sys.executable, "-m", "ethos"]
 
 
-def wall_seconds(argv: list[str]) -> float:
+def wall_seconds(argv: list[str], env: dict[str, str] | None = None) -> float:
     start = time.perf_counter()
-    done = subprocess.run(argv, capture_output=True, text=True, check=False)
+    done = subprocess.run(argv, capture_output=True, text=True, check=False, env=env)
     seconds = time.perf_counter() - start
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(argv)} exited {done.returncode}: {done.stderr.strip()}")
@@ -92,18 +93,27 @@ def measure_in(folder: Path, repeat: int) -> dict[str, Any]:
         "command": " ".join(Path(part).name for part in ethos[-3:]),
         "repeat": repeat,
     }
-    timings: dict[str, list[float]] = {"--help": [], "scan pii --help": [], "scan pii (5 docs)": []}
+    scan = "scan pii (5 docs)"
+    uncached = "scan pii (5 docs), no plan cache"
+    timings: dict[str, list[float]] = {"--help": [], "scan pii --help": [], scan: [], uncached: []}
     imports: list[float] = []
+    # The detector's plan cache (ETHOS_CACHE_DIR) of this run's own, filled before timing,
+    # and switched off for the last row.
+    cached_env = {**os.environ, "ETHOS_CACHE_DIR": str(folder / "cache")}
+    plain_env = {**os.environ, "ETHOS_CACHE_DIR": ""}
+    warm = [*ethos, "scan", "pii", "--in", str(corpus), "--out", str(folder / "warm.jsonl")]
+    wall_seconds([*warm, "--quiet"], cached_env)
     # Interleaved, so that a change in the machine's load touches every row alike.
     for run in range(repeat):
         timings["--help"].append(wall_seconds([*ethos, "--help"]))
         timings["scan pii --help"].append(wall_seconds([*ethos, "scan", "pii", "--help"]))
-        out = folder / f"out-{run}.jsonl"
-        argv = [*ethos, "scan", "pii", "--in", str(corpus), "--out", str(out), "--quiet"]
-        timings["scan pii (5 docs)"].append(wall_seconds(argv))
-        written = out.read_text(encoding="utf-8").splitlines()
-        if len(written) != len(DOCUMENTS):
-            raise SystemExit(f"{out}: {len(written)} result lines, expected {len(DOCUMENTS)}")
+        for row, env in ((scan, cached_env), (uncached, plain_env)):
+            out = folder / f"out-{run}-{len(timings[row])}-{env['ETHOS_CACHE_DIR'] != ''}.jsonl"
+            argv = [*ethos, "scan", "pii", "--in", str(corpus), "--out", str(out), "--quiet"]
+            timings[row].append(wall_seconds(argv, env))
+            written = out.read_text(encoding="utf-8").splitlines()
+            if len(written) != len(DOCUMENTS):
+                raise SystemExit(f"{out}: {len(written)} result lines, expected {len(DOCUMENTS)}")
         imports.append(import_ms())
     results["wall_s"] = {name: summary(values) for name, values in timings.items()}
     results["import_ethos_cli_main_ms"] = summary(imports)
