@@ -8,11 +8,11 @@ Runs, each as a fresh process and ``--repeat`` times, ``ethos --help``, ``ethos 
 --help`` and ``ethos scan pii --in F --out O --quiet`` on a 5-document JSONL file written to
 a temporary folder (a new output path every run, so no run resumes another), the scan
 both with the detector's plan cache (a cache of the run's own, filled first) and without
-it (``ETHOS_CACHE_DIR=``), and gives the median and the fastest wall seconds of each. It also gives what ``python -X importtime``
-reports for ``import ethos.cli.main`` (the cumulative microseconds on its own line, shown
-in ms), median and fastest of as many runs. The ``ethos`` script beside this interpreter
-is used, else ``python -m ethos``. The machine may be shared: the load average is recorded
-before and after.
+it (``ETHOS_CACHE_DIR=``), and gives the median and the fastest wall seconds of each. It
+also gives what ``python -X importtime`` reports for ``import ethos.cli.main`` (the
+cumulative microseconds on its own line, shown in ms), median and fastest of as many runs.
+The ``ethos`` script beside this interpreter is used, else ``python -m ethos``. The machine
+may be shared: the load average is recorded before and after.
 """
 
 from __future__ import annotations
