@@ -278,3 +278,52 @@ def test_scanning_a_registered_dataset_checks_access_and_keeps_the_counts(
     assert "010-1234-5678" not in json.dumps(log, ensure_ascii=False)
     both = run("scan", "pii", "--dataset", "ko-mail", "--in", str(data), "--out", str(out))
     assert both.exit_code == 2 and "either --in PATH or --dataset ID" in both.output
+
+
+BIBTEX = "@misc{konews2024,\n  title = {Korean news corpus},\n  year = {2024}\n}"
+
+
+def test_publication_is_read_from_the_record_file_shown_and_exported(
+    run: Run, added: dict[str, Any], tmp_path: Path
+) -> None:
+    text = ok(run("datasets", "show", "ko-news")).stdout
+    assert "published: not recorded\n" in text and "cite as: not recorded\n" in text
+    korean = ok(run("datasets", "show", "ko-news", lang="ko")).stdout
+    assert "공개일: 기록 없음\n" in korean and "인용 정보: 기록 없음\n" in korean
+    bare = as_json(run("datasets", "export", "ko-news", "--format", "croissant"))
+    assert "citeAs" not in bare and "datePublished" not in bare
+
+    path = record_file(
+        tmp_path, "v2.yaml", version="2.0", publication={"date": "2024-09-02", "citation": BIBTEX}
+    )
+    written = path.read_text(encoding="utf-8")
+    assert "date: '2024-09-02'" in written
+    path.write_text(written.replace("'2024-09-02'", "2024-09-02"), encoding="utf-8")  # a date
+    ok(run("datasets", "add", "--file", str(path)))
+    text = ok(run("datasets", "show", "ko-news")).stdout
+    assert "published: 2024-09-02\n" in text
+    lines = BIBTEX.splitlines()
+    shown = "cite as: " + lines[0] + "\n" + "".join(f"  {line}\n" for line in lines[1:])
+    assert shown in text
+    korean = ok(run("datasets", "show", "ko-news", lang="ko")).stdout
+    assert "공개일: 2024-09-02\n" in korean and f"인용 정보: {lines[0]}\n" in korean
+    record = as_json(run("datasets", "show", "ko-news", "--format", "json"))["record"]
+    assert record["publication"] == {"date": "2024-09-02", "citation": BIBTEX}
+    first = as_json(run("datasets", "show", "ko-news@1.0", "--format", "json"))["record"]
+    assert "publication" not in first
+    doc = as_json(run("datasets", "export", "ko-news", "--format", "croissant"))
+    assert (doc["citeAs"], doc["datePublished"]) == (BIBTEX, "2024-09-02")
+    spdx = as_json(run("datasets", "export", "ko-news", "--format", "spdx"))
+    (package,) = [e for e in spdx["@graph"] if e["type"] == "dataset_DatasetPackage"]
+    assert package["releaseTime"] == "2024-09-02T00:00:00Z"
+
+
+def test_a_bad_publication_date_exits_2_naming_the_field(run: Run, tmp_path: Path) -> None:
+    path = record_file(tmp_path, publication={"date": "2024-02-30"})
+    result = run("datasets", "add", "--file", str(path))
+    assert result.exit_code == 2
+    assert f"--file {path}: field publication.date: Input should be a valid date" in result.stderr
+    korean = run("datasets", "add", "--file", str(path), lang="ko")
+    assert korean.exit_code == 2
+    assert f"--file {path}: 필드 publication.date: 올바른 날짜나 일시여야 합니다" in korean.stderr
+    assert as_json(run("datasets", "list", "--format", "json")) == []

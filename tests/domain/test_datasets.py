@@ -286,6 +286,22 @@ def test_a_complete_record_validates_and_keeps_its_values() -> None:
         ({"representativeness": {"languages": ["Korean"]}}, "representativeness.languages.0"),
         ({"colour": "blue"}, "field colour: Extra inputs"),
         ({"schema": "ethos.dataset/2"}, "field schema"),
+        (
+            {"publication": {"date": "2024-13-01"}},
+            "field publication.date: Input should be a valid date or datetime, month value",
+        ),
+        (
+            {"publication": {"date": "September 2024"}},
+            "field publication.date: Input should be a valid date",
+        ),
+        (
+            {"publication": {"date": 20240902}},
+            "field publication.date: expected a date (YYYY-MM-DD), not a number",
+        ),
+        ({"publication": {"date": "2024-09-02T10:00:00"}}, "field publication.date"),
+        ({"publication": {"citation": "x" * 4001}}, "field publication.citation: String"),
+        ({"publication": {"doi": "10.1/x"}}, "field publication.doi: Extra inputs"),
+        ({"publication": "2024-09-02"}, "field publication: Input should be a valid dictionary"),
     ],
 )
 def test_validation_errors_name_the_source_and_field(
@@ -330,6 +346,41 @@ def test_digest_follows_content_not_key_order() -> None:
     b = parse_dataset(dict(reversed(list(dataset_data().items()))))
     assert record_digest(a) == record_digest(b)
     assert record_digest(a) != record_digest(parse_dataset(dataset_data(title="Other")))
+
+
+# The digest the register gave dataset_data() before the publication section existed
+# (computed with that earlier DatasetRecord): a record that leaves it out keeps its digest.
+DIGEST_BEFORE_PUBLICATION = "fb83eee716e1047732e1eb1b4d67f6422b45d02653a7451903629d9e24df8a52"
+BIBTEX = "@misc{konews2024,\n  title = {Korean news corpus},\n  year = {2024}\n}"
+
+
+def test_publication_date_and_citation_are_kept() -> None:
+    record = parse_dataset(
+        dataset_data(publication={"date": "2024-09-02", "citation": f"  {BIBTEX}\n"})
+    )
+    assert record.publication is not None
+    assert record.publication.date == dt.date(2024, 9, 2)
+    assert record.publication.citation == BIBTEX  # lines kept, the ends stripped
+    assert record.to_json()["publication"] == {"date": "2024-09-02", "citation": BIBTEX}
+    assert parse_dataset(record.to_json()) == record
+    # YAML reads an unquoted day as a date; a plain reference alone is enough
+    loaded = yaml.safe_load("publication: {date: 2024-09-02}\n")
+    assert isinstance(loaded["publication"]["date"], dt.date)
+    dated = parse_dataset(dataset_data(**loaded)).publication
+    assert dated is not None and (dated.date, dated.citation) == (dt.date(2024, 9, 2), "")
+    cited = parse_dataset(dataset_data(publication={"citation": "Kim (2024), Korean news."}))
+    assert cited.publication is not None and cited.publication.date is None
+
+
+@pytest.mark.parametrize("publication", [None, {}, {"date": None, "citation": " "}])
+def test_a_record_without_publication_keeps_its_json_and_digest(publication: Any) -> None:
+    data = dataset_data() if publication is None else dataset_data(publication=publication)
+    record = parse_dataset(data)
+    assert record.publication is None
+    assert "publication" not in record.to_json()
+    assert record_digest(record) == DIGEST_BEFORE_PUBLICATION
+    published = parse_dataset(dataset_data(publication={"date": "2024-09-02"}))
+    assert record_digest(published) != DIGEST_BEFORE_PUBLICATION
 
 
 def test_refs_split_into_id_and_version() -> None:
@@ -404,6 +455,15 @@ def test_reading_is_denied_by_default() -> None:
         ({"access": {"owner": "two words"}}, "필드 access.owner: 공백이나 쉼표 없는 사용자 이름"),
         ({"representativeness": {"languages": ["Korean"]}}, "언어 태그여야 합니다"),
         ({"colour": "blue"}, "필드 colour: 허용되지 않는 필드입니다"),
+        (
+            {"publication": {"date": "2024-13-01"}},
+            "필드 publication.date: 올바른 날짜나 일시여야 합니다(월 값이 허용 범위(1-12)를",
+        ),
+        (
+            {"publication": {"date": 20240902}},
+            "필드 publication.date: 숫자가 아니라 날짜(YYYY-MM-DD)여야 합니다",
+        ),
+        ({"publication": {"citation": "x" * 4001}}, "필드 publication.citation: 4000자 이하"),
     ],
 )
 def test_validation_errors_read_in_korean(overrides: dict[str, Any], expected_ko: str) -> None:

@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from ethos.datagov.pii import detect
-from ethos.domain.datasets import Dataset, ScanKind
+from ethos.domain.datasets import Dataset, ScanKind, record_digest
 from ethos.domain.errors import AccessDeniedError, ConflictError, InvalidInputError, NotFoundError
 from ethos.domain.findings import triggered
 from ethos.knowledge.catalogues import load_catalogues
@@ -93,6 +93,22 @@ def test_a_new_version_keeps_the_old_one(ctx: ServiceContext, data_dir: Path) ->
         ds.get_dataset(ctx, "ko-news@9")
     with pytest.raises(ConflictError, match="already registered"):
         register(ctx, data_dir, version="2.0")
+
+
+def test_a_publication_is_stored_with_its_version_and_only_there(
+    ctx: ServiceContext, data_dir: Path
+) -> None:
+    register(ctx, data_dir)
+    publication = {"date": "2024-09-02", "citation": "Data team (2024). Korean news corpus."}
+    dataset = register(ctx, data_dir, version="2.0", publication=publication)
+    stored = ds.get_dataset(ctx, "ko-news")  # read back from the database, not the return value
+    first, second = (v.record.publication for v in stored.versions)
+    assert first is None
+    assert second is not None and second.date == dt.date(2024, 9, 2)
+    assert second.citation == publication["citation"]
+    digests = [e["digest"] for e in events(ctx, "dataset.add")]
+    assert digests == [v.digest for v in dataset.versions]
+    assert [v.digest for v in stored.versions] == [record_digest(v.record) for v in stored.versions]
 
 
 def test_only_a_steward_adds_a_version_and_a_refusal_is_audited(

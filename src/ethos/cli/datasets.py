@@ -41,6 +41,8 @@ LABELS: dict[str, dict[str, str]] = {
     "terms": {"en": "licence terms", "ko": "라이선스 조건"},
     "copyright": {"en": "copyright", "ko": "저작권"},
     "provenance": {"en": "provenance", "ko": "출처"},
+    "published": {"en": "published", "ko": "공개일"},
+    "citation": {"en": "cite as", "ko": "인용 정보"},
     "owner": {"en": "owner", "ko": "소유자"},
     "stewards": {"en": "stewards", "ko": "관리자"},
     "allowlist": {"en": "allowlist", "ko": "허용 목록"},
@@ -198,6 +200,15 @@ def _line(key: str, value: Any, lang: str) -> None:
     typer.echo(f"{_label(key, lang)}: {value}")
 
 
+def _block(key: str, text: str, lang: str) -> None:
+    """A value of several lines (a BibTeX entry): the first after the label, the rest
+    indented below it."""
+    first, *rest = text.splitlines() or [""]
+    typer.echo(f"{_label(key, lang)}: {first}")
+    for line in rest:
+        typer.echo(f"  {line}")
+
+
 @datasets_app.command("show")
 def show(ctx: typer.Context, ref: str = DATASET, fmt: OutputFormat = FORMAT) -> None:
     """Show a dataset: the newest version's record (or ID@VERSION's), access and state."""
@@ -240,6 +251,10 @@ def show(ctx: typer.Context, ref: str = DATASET, fmt: OutputFormat = FORMAT) -> 
     )
     _line("copyright", r.legal.copyright.value, lang)
     _line("provenance", f"{r.provenance.origin} ({r.provenance.method.value})", lang)
+    publication, missing = r.publication, _label("missing", lang)
+    published = publication.date if publication else None
+    _line("published", published.isoformat() if published else missing, lang)
+    _block("citation", (publication.citation if publication else "") or missing, lang)
     _line("owner", r.access.owner, lang)
     _line("stewards", r.access.stewards, lang)
     _line("allowlist", dataset.allowlist, lang)

@@ -2,9 +2,10 @@
 
 A record describes one version of a dataset: its files (a manifest of paths, SHA-256 digests
 and sizes, under a folder Ethos manages), provenance, legal standing, privacy, content safety,
-representativeness, intended and prohibited uses, who may read it, and how long it is kept.
-Its licence is an SPDX expression classified by :mod:`ethos.domain.licences`. The file format
-is documented in ``docs/datasets.md``. Nothing here reads files or the database.
+representativeness, intended and prohibited uses, who may read it, how long it is kept, and
+when it was published and how to cite it. Its licence is an SPDX expression classified by
+:mod:`ethos.domain.licences`. The file format is documented in ``docs/datasets.md``. Nothing
+here reads files or the database.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from typing import Annotated, Any, Literal, Self
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
@@ -54,6 +56,7 @@ __all__ = [
     "DisposalMethod",
     "FileEntry",
     "Presence",
+    "Publication",
     "ScanKind",
     "ScanSummary",
     "parse_dataset",
@@ -318,6 +321,32 @@ class Retention(_Model):
     disposal_method: DisposalMethod = DisposalMethod.DELETE
 
 
+def _not_a_number(value: Any) -> Any:
+    """YAML reads ``20240501`` as a number, which pydantic would take for seconds since 1970."""
+    if isinstance(value, (int, float)):
+        raise invalid(
+            "expected a date (YYYY-MM-DD), not a number",
+            "숫자가 아니라 날짜(YYYY-MM-DD)여야 합니다",
+        )
+    return value
+
+
+CalendarDate = Annotated[dt.date, BeforeValidator(_not_a_number)]
+
+
+class Publication(_Model):
+    """When the dataset was made public (Croissant ``datePublished``, SPDX ``releaseTime``)
+    and how to cite it (Croissant ``citeAs``): a BibTeX entry or a plain reference. Both
+    optional; a dataset never published leaves the section out."""
+
+    date: CalendarDate | None = None
+    citation: Note = ""
+
+    @property
+    def empty(self) -> bool:
+        return self.date is None and not self.citation
+
+
 DataType = Literal[
     "structured", "numeric", "text", "categorical", "graph", "timeseries", "timestamp",
     "sensor", "image", "syntactic", "audio", "video", "other",
@@ -342,9 +371,20 @@ class DatasetRecord(_Model):
     uses: Uses = Field(default_factory=Uses)
     access: Access
     retention: Retention = Field(default_factory=Retention)
+    publication: Publication | None = None
+
+    @field_validator("publication")
+    @classmethod
+    def _publication(cls, value: Publication | None) -> Publication | None:
+        return None if value is None or value.empty else value
 
     def to_json(self) -> dict[str, Any]:
-        return self.model_dump(mode="json", by_alias=True)
+        """The record as JSON; without ``publication`` when it is not recorded, so a record
+        written before that section existed keeps its JSON and its digest."""
+        data = self.model_dump(mode="json", by_alias=True)
+        if data["publication"] is None:
+            del data["publication"]
+        return data
 
     def terms(self, policy: LicencePolicy) -> LicenceTerms:
         """The licence terms: from the expression, or from ``licence_class`` when the

@@ -158,6 +158,11 @@ def croissant_document(dataset: Dataset, version: DatasetVersion) -> dict[str, A
         doc["keywords"] = list(rep.domains)
     if prov.upstream:
         doc["isBasedOn"] = list(prov.upstream)
+    publication = record.publication
+    if publication is not None and publication.citation:
+        doc["citeAs"] = publication.citation
+    if publication is not None and publication.date is not None:
+        doc["datePublished"] = publication.date.isoformat()
     period = prov.collection_period
     if period is not None and (period.start or period.end):
         doc["rai:dataCollectionTimeframe"] = [
@@ -195,6 +200,9 @@ def spdx_document(
 
     period = prov.collection_period
     built = (period.end if period and period.end else None) or version.recorded_at
+    # the Dataset profile requires a release time: the publication date when the record has
+    # one, else the day Ethos registered this version (SPDX has no property for a citation)
+    published = record.publication.date if record.publication else None
     package = element(
         "dataset_DatasetPackage",
         "dataset",
@@ -204,7 +212,7 @@ def spdx_document(
         software_primaryPurpose="data",
         software_downloadLocation=_url(prov.origin) or "NOASSERTION",
         builtTime=_instant(built),
-        releaseTime=_instant(version.recorded_at),
+        releaseTime=_instant(published or version.recorded_at),
         originatedBy=[ns + "originator"],
         dataset_datasetType=list(record.data_types) or ["noAssertion"],
         dataset_datasetSize=record.files.total_bytes,
