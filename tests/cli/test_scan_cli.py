@@ -303,3 +303,35 @@ def test_toxicity_action_needs_an_output(scan: Any, tmp_path: Path) -> None:
                "--threshold", "1.5")  # fmt: skip
     assert bad.exit_code == 2
     assert "--threshold must be" in bad.stderr
+
+
+def test_toxicity_model_choice(scan: Any, tmp_path: Path) -> None:
+    from ethos.datagov.toxicity import ToxicityScorer
+
+    texts = [
+        *TOXIC_TEXTS,
+        "이 시1발 새끼야",
+        "여자들은 다 그렇지 뭐",
+        "오늘 회의는 3시에 시작합니다.",
+    ]
+    path = write_jsonl(tmp_path / "t.jsonl", [{"text": t} for t in texts])
+    outputs = {}
+    for model in ("default", "sharealike"):
+        out = tmp_path / f"{model}.jsonl"
+        result = scan("toxicity", "--in", str(path), "--out", str(out), "--model", model)
+        assert result.exit_code == 0, result.output
+        scorer = ToxicityScorer.default(model=model)
+        expected = [
+            {"id": f"t.jsonl:{n}", **scorer.score(t).to_json()} for n, t in enumerate(texts, 1)
+        ]
+        outputs[model] = read_jsonl(out)
+        assert outputs[model] == expected
+    assert outputs["default"] != outputs["sharealike"]  # the choice reached the workers
+    bad = scan("toxicity", "--in", str(path), "--out", str(tmp_path / "x.jsonl"),
+               "--model", "nope")  # fmt: skip
+    assert bad.exit_code == 2
+    assert "unknown toxicity model 'nope'" in bad.stderr and "sharealike" in bad.stderr
+    assert not (tmp_path / "x.jsonl").exists()
+    korean = scan("toxicity", "--in", str(path), "--out", str(tmp_path / "y.jsonl"),
+                  "--model", "nope", lang="ko")  # fmt: skip
+    assert korean.exit_code == 2 and "알 수 없는 유해성 모델" in korean.stderr

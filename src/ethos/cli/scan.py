@@ -337,6 +337,13 @@ def scan_toxicity(
     filtered: Path = typer.Option(
         None, "--filtered", help="Write the documents after --action to this JSONL file."
     ),
+    model: str = typer.Option(
+        "default",
+        "--model",
+        help="Shipped model: 'default' (learnt from MIT-licensed data only) or 'sharealike' "
+        "(also from BEEP!: finds more Korean abuse and hate, flags more clean Korean text; "
+        "its weights are CC BY-SA 4.0, see docs/sources.md).",
+    ),
     text_field: str = TEXT_FIELD,
     id_field: str = ID_FIELD,
     input_format: InputFormat = FORMAT,
@@ -357,7 +364,8 @@ def scan_toxicity(
             "--action and --filtered OUT.jsonl go together",
             ko="--action과 --filtered OUT.jsonl은 함께 지정해야 합니다",
         )
-    spec = ToxicitySpec(action=action.value if action is not None else None, threshold=threshold)
+    chosen = action.value if action is not None else None
+    spec = ToxicitySpec(action=chosen, threshold=threshold, model=model)
     _run(ctx, spec=spec, transformed=filtered, common=_Common.pick(locals()))
 
 

@@ -26,3 +26,9 @@ def load_sample(name: str) -> list[dict[str, Any]]:
 @pytest.fixture(scope="session")
 def scorer() -> ToxicityScorer:
     return ToxicityScorer.default()
+
+
+@pytest.fixture(scope="session")
+def sharealike() -> ToxicityScorer:
+    """The opt-in model that also learnt from BEEP! train (CC BY-SA 4.0)."""
+    return ToxicityScorer.default(model="sharealike")

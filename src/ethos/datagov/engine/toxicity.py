@@ -7,10 +7,13 @@ keeps: ``drop`` leaves flagged documents out, ``mask`` masks their offending wor
 ``tag`` adds a ``tags`` field (``toxicity:<label>``, ``toxicity:target:<group>``; an
 existing ``tags`` list is extended).
 
-``threshold`` replaces the four label thresholds of the shipped ``thresholds.yaml`` by one
-value. A document longer than one window (about 1 Mi characters) is scored window by
-window: its score is the worst window's, its labels and targets those of all windows, and
-``mask`` masks the windows that raise a label themselves.
+``model`` names the shipped model to score with (``default``, trained on MIT-licensed data
+only, unless another is chosen: ``sharealike`` is licensed CC BY-SA 4.0, see
+``docs/sources.md``); it is part of the scan's fingerprint, so an unfinished scan is not
+resumed with another model. ``threshold`` replaces the four label thresholds of the
+shipped ``thresholds.yaml`` by one value. A document longer than one window (about 1 Mi
+characters) is scored window by window: its score is the worst window's, its labels and
+targets those of all windows, and ``mask`` masks the windows that raise a label themselves.
 """
 
 from __future__ import annotations
@@ -32,10 +35,12 @@ ACTIONS = ("drop", "mask", "tag")
 
 @dataclass(frozen=True, slots=True)
 class ToxicitySpec:
-    """Options of the toxicity processor: an action (or none) and a threshold override."""
+    """Options of the toxicity processor: an action (or none), a threshold override and
+    the name of a shipped model."""
 
     action: str | None = None
     threshold: float | None = None
+    model: str = "default"
 
     kind = "toxicity"
 
@@ -53,6 +58,14 @@ class ToxicitySpec:
                 "--threshold must be above 0 and at most 1",
                 ko="--threshold는 0보다 크고 1 이하여야 합니다",
             )
+        from ethos.datagov.toxicity import SHIPPED_MODELS
+
+        if self.model not in SHIPPED_MODELS:
+            names = ", ".join(SHIPPED_MODELS)
+            raise ScanInputError(
+                f"unknown toxicity model {self.model!r}; use one of {names}",
+                ko=f"알 수 없는 유해성 모델 {self.model!r}입니다. 다음 중 하나를 쓰세요: {names}",
+            )
 
     @property
     def transforms(self) -> bool:
@@ -61,7 +74,7 @@ class ToxicitySpec:
     def build(self) -> ToxicityProcessor:
         from ethos.datagov.toxicity import Action, ToxicityScorer
 
-        scorer = ToxicityScorer.default()
+        scorer = ToxicityScorer.default(model=self.model)
         if self.threshold is not None:
             labels = dict.fromkeys(("profanity", "hate", "sexual", "violence"), self.threshold)
             thresholds = scorer.thresholds.model_copy(
@@ -72,7 +85,12 @@ class ToxicitySpec:
         return ToxicityProcessor(scorer, action)
 
     def fingerprint(self) -> dict[str, Any]:
-        return {"kind": self.kind, "action": self.action, "threshold": self.threshold}
+        return {
+            "kind": self.kind,
+            "action": self.action,
+            "threshold": self.threshold,
+            "model": self.model,
+        }
 
 
 class ToxicityProcessor:

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from ethos.domain.errors import ContentError, InvalidInputError
 
-__all__ = ["ToxicityConfigError", "ToxicityInputError"]
+__all__ = ["ToxicityConfigError", "ToxicityInputError", "UnknownModelError"]
 
 
 class ToxicityInputError(InvalidInputError):
     """Invalid input to :meth:`ToxicityScorer.score` or :func:`apply_action`."""
+
+
+class UnknownModelError(ToxicityInputError):
+    """A shipped model was asked for by a name that no shipped model has."""
 
 
 class ToxicityConfigError(ContentError):

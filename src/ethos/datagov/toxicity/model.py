@@ -13,6 +13,12 @@ Line 1 is a header: ``#ethos-toxicity-model``, a tab, then a JSON object with at
 ``scales``
     One float per head: a stored integer ``q`` means the weight ``q * scale``.
 
+optionally
+
+``hate_languages``
+    The languages the hate head was trained on, among ``en`` and ``ko``; ``["en"]`` when
+    absent. With ``ko`` the scorer uses the hate head on Korean text too.
+
 and whatever the training script records about data, split and hyper-parameters. Every
 following line is ``feature<TAB>q_toxic<TAB>q_hate`` with integers in [-32767, 32767]
 (16-bit quantisation); features whose weights are all zero are left out. A feature string
@@ -42,6 +48,7 @@ __all__ = ["HEADS", "LinearModel", "load_model", "write_model"]
 MAGIC = "#ethos-toxicity-model"
 FORMAT = 1
 HEADS = ("toxic", "hate")
+HATE_LANGUAGES = ("en", "ko")
 _QMAX = 32767
 _LOGIT_LIMIT = 35.0
 
@@ -66,6 +73,11 @@ class LinearModel:
     toxic: Mapping[str, float]
     hate: Mapping[str, float]
     header: Mapping[str, Any]
+
+    @property
+    def hate_languages(self) -> frozenset[str]:
+        """Languages the hate head was trained on (header ``hate_languages``, else ``en``)."""
+        return frozenset(self.header.get("hate_languages", ("en",)))
 
     def logits(self, features: Collection[str]) -> tuple[float, float]:
         """The two heads' logits for the feature set of one text."""
@@ -143,6 +155,18 @@ def _header(line: str, source: str) -> dict[str, Any]:
             "header",
             "field 'scales': expected two positive numbers",
             "필드 'scales': 양수 두 개여야 합니다",
+        )
+    languages = header.get("hate_languages", ["en"])
+    if (
+        not isinstance(languages, list)
+        or "en" not in languages
+        or not all(language in HATE_LANGUAGES for language in languages)
+    ):
+        raise _fail(
+            source,
+            "header",
+            f"field 'hate_languages': expected a list of {list(HATE_LANGUAGES)} holding 'en'",
+            f"필드 'hate_languages': 'en'을 포함한 {list(HATE_LANGUAGES)}의 목록이어야 합니다",
         )
     return header
 

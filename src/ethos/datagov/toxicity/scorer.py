@@ -8,15 +8,18 @@ How a text is scored
 2. Each chunk is normalised (:mod:`.normalize`) and turned into features (:mod:`.features`)
    after the lexicon's harmless ``except`` words are blanked out (``시발점`` is a starting
    point). The linear model gives two probabilities: ``toxic`` (profanity and abuse,
-   trained on Korean and English) and ``hate`` (trained on English only).
+   trained on Korean and English) and ``hate`` (trained on English; on Korean too when the
+   model's header lists ``ko`` in ``hate_languages``, as the ``sharealike`` model does).
 3. The *hate basis* of a chunk: for a chunk whose letters are mostly Latin
-   (``hate_model_min_latin_share``), the hate probability capped by the toxic one (hate
-   speech is a kind of toxic text, and the cap keeps neutral prose, far from the tweets
-   the hate head learnt from, low); for any other chunk, the toxic probability.
+   (``hate_model_min_latin_share``), and for a chunk with Hangul when the hate head knows
+   Korean, the hate probability capped by the toxic one (hate speech is a kind of toxic
+   text, and the cap keeps neutral prose, far from the comments the hate head learnt
+   from, low); for any other chunk, the toxic probability.
 4. Label scores of a chunk, each in [0, 1]:
 
    - ``profanity``: the toxic probability, or a profanity word hit if higher;
-   - ``hate``: the hate basis (English chunks only), or a hate word hit if higher;
+   - ``hate``: the hate basis (chunks the hate head covers, see 3), or a hate word hit if
+     higher;
    - ``sexual``, ``violence``: their word hits.
 
    A hit counts its group's ``weight``. A contextual group counts ``weight * toxic``, and
@@ -43,11 +46,11 @@ from .features import FIXED, features, latin_share
 from .lexicon import LABELS, TARGETS, Hit, Lexicon, load_lexicon
 from .model import LinearModel, load_model
 from .normalize import normalize
+from .shipped import DEFAULT_MODEL, shipped_model
 from .thresholds import Thresholds, load_thresholds
 
 __all__ = ["ToxicityResult", "ToxicityScorer"]
 
-MODEL_FILE = "model.tsv.gz"
 LEXICON_FILE = "lexicon.yaml"
 THRESHOLDS_FILE = "thresholds.yaml"
 _BREAK = re.compile(r"(?<=[.!?。\n])\s+|\n")
@@ -120,15 +123,15 @@ def chunks(text: str, size: int) -> Iterator[str]:
 class ToxicityScorer:
     """Scores texts for profanity, hate speech, sexual content and violence.
 
-    Build it with :meth:`default` (the shipped model, lexicon and thresholds),
+    Build it with :meth:`default` (a shipped model, the shipped lexicon and thresholds),
     :meth:`load` (any of the three replaced by a file of one's own), or from loaded parts
     (``ToxicityScorer(model, lexicon, thresholds)``). A scorer is immutable,
-    thread-safe and picklable: the default one and those from :meth:`load` pickle as a
+    thread-safe and picklable: those from :meth:`default` and :meth:`load` pickle as a
     reference to their files and are loaded once per process on unpickling (so a changed
     file on disk is what the worker gets); others pickle by value.
     """
 
-    __slots__ = ("_lexicon", "_model", "_origin", "_thresholds")
+    __slots__ = ("_korean_hate", "_lexicon", "_model", "_origin", "_thresholds")
 
     def __init__(
         self,
@@ -136,17 +139,29 @@ class ToxicityScorer:
         lexicon: Lexicon,
         thresholds: Thresholds,
         *,
-        _origin: tuple[str | None, str | None, str | None] | None = None,
+        _origin: tuple[str | None, str | None, str | None, str] | None = None,
     ) -> None:
         self._model = model
         self._lexicon = lexicon
         self._thresholds = thresholds
         self._origin = _origin
+        self._korean_hate = "ko" in model.hate_languages
 
     @classmethod
-    def default(cls) -> ToxicityScorer:
-        """The scorer shipped with Ethos, loaded on first use and cached."""
-        return _cached_scorer(None, None, None)
+    def default(cls, *, model: str = DEFAULT_MODEL) -> ToxicityScorer:
+        """The scorer shipped with Ethos, loaded on first use and cached.
+
+        ``model`` names one of the shipped models (:data:`SHIPPED_MODELS`): ``default``
+        (trained on MIT-licensed data only) unless another is chosen, such as
+        ``sharealike``, whose weights are licensed CC BY-SA 4.0.
+
+        Raises
+        ------
+        UnknownModelError
+            When no shipped model has that name; the message lists the names there are.
+        """
+        shipped_model(model)
+        return _cached_scorer(None, None, None, model)
 
     @classmethod
     def load(
@@ -168,7 +183,7 @@ class ToxicityScorer:
         paths = tuple(
             None if p is None else str(Path(p).resolve()) for p in (model, lexicon, thresholds)
         )
-        return _cached_scorer(*paths)
+        return _cached_scorer(*paths, DEFAULT_MODEL)
 
     @property
     def thresholds(self) -> Thresholds:
@@ -212,12 +227,15 @@ class ToxicityScorer:
                 continue
             model_view = self._lexicon.without_harmless(normalized)
             p_toxic, p_hate = self._model.probabilities(features(model_view))
-            # Hate speech is a kind of toxic text; the English-only hate head counts only
-            # for mostly Latin chunks, elsewhere toxicity is the basis of hate evidence.
-            english = latin_share(normalized) >= min_share
-            hate_basis = min(p_hate, p_toxic) if english else p_toxic
+            # Hate speech is a kind of toxic text. The hate head counts for mostly Latin
+            # chunks, and for Korean ones when it was trained on Korean; elsewhere toxicity
+            # is the basis of hate evidence.
+            hate_head = latin_share(normalized) >= min_share or (
+                self._korean_hate and bool(normalized.hangul)
+            )
+            hate_basis = min(p_hate, p_toxic) if hate_head else p_toxic
             scores["profanity"] = max(scores["profanity"], p_toxic)
-            if english:
+            if hate_head:
                 scores["hate"] = max(scores["hate"], hate_basis)
             for hit in self._lexicon.match(normalized):
                 label, value = _hit_value(hit, p_toxic, hate_basis)
@@ -325,11 +343,13 @@ def _load(name: str, override: str | None, loader: Callable[[Path], _T]) -> _T:
 
 @functools.cache
 def _cached_scorer(
-    model: str | None, lexicon: str | None, thresholds: str | None
+    model: str | None, lexicon: str | None, thresholds: str | None, shipped: str
 ) -> ToxicityScorer:
+    """``model``, ``lexicon``, ``thresholds``: paths, or ``None`` for the shipped files;
+    ``shipped`` names the shipped model used when ``model`` is ``None``."""
     return ToxicityScorer(
-        _load(MODEL_FILE, model, load_model),
+        _load(shipped_model(shipped).file, model, load_model),
         _load(LEXICON_FILE, lexicon, load_lexicon),
         _load(THRESHOLDS_FILE, thresholds, load_thresholds),
-        _origin=(model, lexicon, thresholds),
+        _origin=(model, lexicon, thresholds, shipped),
     )
