@@ -189,6 +189,78 @@ def test_the_bindings_read_our_facts_as_the_spdx_model_defines_them() -> None:
     assert [a.name for a in document.creationInfo.createdBy] == ["carol"]
 
 
+def _licence_relations(overrides: dict[str, Any]) -> tuple[ModuleType, Any, dict[str, Any]]:
+    dataset, version = make_version(**overrides)
+    model, objects = official_read(
+        spdx_document(dataset, version, created=CREATED, creator="carol")
+    )
+    package = _the(objects, model.dataset_DatasetPackage)
+    found: dict[str, list[Any]] = {}
+    for relation in objects.foreach_type(model.Relationship):
+        kind = relation.relationshipType
+        if kind in (
+            model.RelationshipType.hasDeclaredLicense,
+            model.RelationshipType.hasConcludedLicense,
+        ):
+            assert relation.from_ is package
+            found.setdefault(kind.rsplit("/", 1)[-1], []).append(list(relation.to))
+    return model, objects, found
+
+
+@pytest.mark.parametrize("overrides", VARIANTS.values(), ids=list(VARIANTS))
+def test_every_export_meets_the_dataset_profiles_licence_rule(overrides: dict[str, Any]) -> None:
+    """SPDX 3.0.1, Dataset profile conformance: exactly one hasDeclaredLicense and one
+    hasConcludedLicense from each DatasetPackage to one AnyLicenseInfo."""
+    model, _objects, found = _licence_relations(overrides)
+    assert sorted(found) == ["hasConcludedLicense", "hasDeclaredLicense"]
+    for targets in found.values():
+        assert len(targets) == 1 and len(targets[0]) == 1
+        (target,) = targets[0]
+        individuals = set(model.expandedlicensing_IndividualLicensingInfo.NAMED_INDIVIDUALS)
+        assert isinstance(target, model.simplelicensing_AnyLicenseInfo) or target in {
+            *individuals,
+            *model.expandedlicensing_IndividualLicensingInfo.NAMED_INDIVIDUALS.values(),
+        }
+
+
+NO_ASSERTION = "https://spdx.org/rdf/3.0.1/terms/ExpandedLicensing/NoAssertionLicense"
+
+
+@pytest.mark.parametrize(
+    ("legal", "declared", "concluded"),
+    [
+        ({"licence": "CC-BY-4.0"}, "CC-BY-4.0", NO_ASSERTION),  # not reviewed yet
+        (
+            {
+                "licence": "CC-BY-4.0",
+                "acquisition_review": {"reviewer": "lee", "date": "2024-07-01"},
+            },
+            "CC-BY-4.0",
+            "CC-BY-4.0",
+        ),
+        ({"licence": "NOASSERTION"}, NO_ASSERTION, NO_ASSERTION),
+        (
+            {"licence": "NONE", "acquisition_review": {"reviewer": "lee", "date": "2024-07-01"}},
+            "https://spdx.org/rdf/3.0.1/terms/ExpandedLicensing/NoneLicense",
+            "https://spdx.org/rdf/3.0.1/terms/ExpandedLicensing/NoneLicense",
+        ),
+    ],
+)
+def test_the_concluded_licence_is_the_reviewed_one(
+    legal: dict[str, Any], declared: str, concluded: str
+) -> None:
+    model, _objects, found = _licence_relations({"legal": legal})
+
+    def read(kind: str) -> str:
+        ((target,),) = found[kind]
+        if isinstance(target, model.simplelicensing_LicenseExpression):
+            return str(target.simplelicensing_licenseExpression)
+        return str(target)
+
+    assert read("hasDeclaredLicense") == declared
+    assert read("hasConcludedLicense") == concluded
+
+
 @pytest.mark.parametrize(
     ("publication", "release"),
     [

@@ -84,6 +84,14 @@ def _licence(expression: str) -> str:
     return expression
 
 
+# SPDX 3's individuals for "no assertion" and "no licence" (ExpandedLicensing vocabulary),
+# by their terms in the SPDX 3.0.1 JSON-LD context.
+_SPDX_INDIVIDUALS = {
+    "NOASSERTION": "expandedlicensing_NoAssertionLicense",
+    "NONE": "expandedlicensing_NoneLicense",
+}
+
+
 def _url(text: str) -> str | None:
     return text if text.startswith(("https://", "http://")) and " " not in text else None
 
@@ -252,20 +260,29 @@ def spdx_document(
                 **{"from": ns + "dataset", "to": [f["spdxId"] for f in files]},
             )
         )
-    if record.legal.licence not in SPECIAL:
+    # The Dataset profile asks for exactly one declared and one concluded licence per
+    # dataset package. Declared: the register's licence, NOASSERTION and NONE as SPDX's own
+    # individuals. Concluded: the same once an acquisition review (a named reviewer, a
+    # date) has looked at it; before that, no assertion.
+    licence = record.legal.licence
+    declared = _SPDX_INDIVIDUALS.get(licence, ns + "licence")
+    if licence not in SPECIAL:
         elements.append(
             element(
                 "simplelicensing_LicenseExpression",
                 "licence",
-                simplelicensing_licenseExpression=record.legal.licence,
+                simplelicensing_licenseExpression=licence,
             )
         )
+    reviewed = record.legal.acquisition_review is not None
+    concluded = declared if reviewed else _SPDX_INDIVIDUALS["NOASSERTION"]
+    for kind, target in (("declared", declared), ("concluded", concluded)):
         elements.append(
             element(
                 "Relationship",
-                "declared-licence",
-                relationshipType="hasDeclaredLicense",
-                **{"from": ns + "dataset", "to": [ns + "licence"]},
+                f"{kind}-licence",
+                relationshipType=f"has{kind.capitalize()}License",
+                **{"from": ns + "dataset", "to": [target]},
             )
         )
     document = element(
