@@ -474,3 +474,17 @@ def test_validation_errors_read_in_korean(overrides: dict[str, Any], expected_ko
     assert all(line.startswith("--file d.yaml: ") for line in korean.splitlines())
     assert "Input should" not in korean and "Value error" not in korean
     assert "Value error" not in caught.value.message  # English stays as it was
+
+
+@pytest.mark.parametrize(
+    ("written", "answer"),
+    [("yes", "yes"), ("no", "no"), ('"yes"', "yes"), ("not_asserted", "not_asserted")],
+)
+def test_unquoted_yes_and_no_in_yaml_are_answers(written: str, answer: str) -> None:
+    # YAML 1.1 reads unquoted yes/no as booleans; the record takes them as the answers.
+    privacy = yaml.safe_load(f"personal_data: {written}\nunique_identifiers: {written}")
+    record = parse_dataset(dataset_data(privacy=privacy))
+    assert record.privacy.personal_data.value == answer
+    assert record.privacy.unique_identifiers.value == answer
+    with pytest.raises(InvalidInputError, match=r"privacy\.personal_data"):
+        parse_dataset(dataset_data(privacy={"personal_data": 1}))

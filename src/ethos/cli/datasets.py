@@ -15,10 +15,12 @@ from ethos.cli.app import emit_json, state
 from ethos.cli.files import read_data_file
 from ethos.cli.formats import OutputFormat
 from ethos.cli.output import write_atomically
+from ethos.domain.dataset_review import Severity
 from ethos.domain.datasets import Dataset
 from ethos.domain.errors import InvalidInputError
 from ethos.services import datasets as service
 from ethos.services.dataset_exports import export_dataset
+from ethos.services.dataset_review import RegisterReview, review_register
 
 __all__ = ["dataset_summary", "datasets_app"]
 
@@ -102,6 +104,20 @@ MESSAGES = {
         "{missing}개는 이미 없음; 등록 기록은 보존됨",
     },
     "exported": {"en": "written to {path}", "ko": "{path}에 저장함"},
+    "review_head": {
+        "en": "{id} (version {version}): {count} problem(s)",
+        "ko": "{id} (버전 {version}): 문제 {count}건",
+    },
+    "review_undecided": {
+        "en": "  undecided, for want of {facts}: {check}",
+        "ko": "  판단 보류({facts} 없음): {check}",
+    },
+    "review_total": {
+        "en": "{datasets} dataset(s) reviewed as of {day} (checks v{version}): {problems} "
+        "problem(s), {high} high, {medium} medium, {low} low; {disposed} disposed, not reviewed",
+        "ko": "{day} 기준 데이터셋 {datasets}개 검토(점검 항목 v{version}): 문제 {problems}건 "
+        "(높음 {high}, 중간 {medium}, 낮음 {low}); 폐기된 {disposed}개는 검토하지 않음",
+    },
 }
 
 
@@ -353,6 +369,88 @@ def due(
         typer.echo(_say(cli.lang, "due_none"))
     for d in found:
         typer.echo(_say(cli.lang, "due", id=d.dataset.id, until=d.retain_until, days=d.days_over))
+
+
+@datasets_app.command("review")
+def review(
+    ctx: typer.Context,
+    as_of: str = typer.Option(None, "--as-of", help="Day to judge by (default: today)."),
+    fmt: OutputFormat = FORMAT,
+    fail_on: Severity = typer.Option(
+        None,
+        "--fail-on",
+        help="Exit with status 1 when a problem of this severity or worse is found.",
+    ),
+) -> None:
+    """The weekly review of data issues: every check of dataset-checks.yaml over each dataset
+    not yet disposed (licence, privacy, scans, content safety, representativeness, retention)."""
+    cli = state(ctx)
+    found = review_register(cli.context(), as_of=_date(as_of))
+    if fmt is OutputFormat.JSON:
+        emit_json(_review_json(found, cli.lang))
+    else:
+        _print_review(found, cli.lang)
+    if fail_on is not None and any(
+        p.check.severity.rank <= fail_on.rank for r in found.reviews for p in r.problems
+    ):
+        raise typer.Exit(1)
+
+
+def _severities(found: RegisterReview) -> dict[str, int]:
+    counts = {s.value: 0 for s in Severity}
+    for r in found.reviews:
+        for p in r.problems:
+            counts[p.check.severity.value] += 1
+    return counts
+
+
+def _review_json(found: RegisterReview, lang: str) -> dict[str, Any]:
+    return {
+        "as_of": found.as_of.isoformat(),
+        "checks_version": found.checks_version,
+        "datasets": [
+            {
+                "id": r.dataset.id,
+                "version": r.dataset.current.record.version,
+                "title": r.dataset.current.record.title,
+                "problems": [p.to_json(lang) for p in r.problems],
+                "undecided": [{"check": c, "missing": list(m)} for c, m in r.undecided],
+            }
+            for r in found.reviews
+        ],
+        "counts": {"problems": found.problems, **_severities(found)},
+        "disposed_not_reviewed": found.disposed,
+    }
+
+
+def _print_review(found: RegisterReview, lang: str) -> None:
+    for r in found.reviews:
+        if not r.problems and not r.undecided:
+            continue
+        record = r.dataset.current.record
+        typer.echo(
+            _say(
+                lang, "review_head", id=r.dataset.id, version=record.version, count=len(r.problems)
+            )
+        )
+        for p in r.problems:
+            check = p.check
+            typer.echo(f"  [{check.severity.label(lang)}] {check.id}: {check.title.get(lang)}")
+            typer.echo(f"      {check.advice.get(lang)}")
+        for check_id, missing in r.undecided:
+            typer.echo(_say(lang, "review_undecided", check=check_id, facts=", ".join(missing)))
+    typer.echo(
+        _say(
+            lang,
+            "review_total",
+            datasets=len(found.reviews),
+            day=found.as_of.isoformat(),
+            version=found.checks_version,
+            problems=found.problems,
+            disposed=found.disposed,
+            **_severities(found),
+        )
+    )
 
 
 class DisposalChoice(StrEnum):

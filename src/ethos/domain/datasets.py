@@ -263,6 +263,16 @@ class Presence(StrEnum):
     NOT_ASSERTED = "not_asserted"
 
 
+def _yes_no(value: Any) -> Any:
+    """YAML reads an unquoted ``yes`` or ``no`` as a boolean: take it as that answer."""
+    if isinstance(value, bool):
+        return Presence.YES if value else Presence.NO
+    return value
+
+
+Answer = Annotated[Presence, BeforeValidator(_yes_no)]
+
+
 class Confidentiality(StrEnum):
     PUBLIC = "public"
     INTERNAL = "internal"
@@ -271,8 +281,8 @@ class Confidentiality(StrEnum):
 
 
 class Privacy(_Model):
-    personal_data: Presence = Presence.NOT_ASSERTED
-    unique_identifiers: Presence = Presence.NOT_ASSERTED
+    personal_data: Answer = Presence.NOT_ASSERTED
+    unique_identifiers: Answer = Presence.NOT_ASSERTED
     sensitive_categories: list[Name] = Field(default_factory=list)
     anonymisation: Note = ""
     confidentiality: Confidentiality = Confidentiality.INTERNAL

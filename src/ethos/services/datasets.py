@@ -15,11 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ethos.domain.dataset_review import unanonymised
 from ethos.domain.datasets import (
     Dataset,
     DatasetVersion,
-    Presence,
-    ScanKind,
     parse_dataset,
     record_digest,
     split_ref,
@@ -310,16 +309,6 @@ def due_datasets(ctx: ServiceContext, *, as_of: dt.date | None = None) -> list[D
 # ---------------------------------------------------------------- projects: facts and card
 
 
-def _unanonymised(dataset: Dataset, version: DatasetVersion) -> bool | None:
-    privacy = version.record.privacy
-    pii = dataset.scans.get(ScanKind.PII)
-    if privacy.personal_data is Presence.YES or (pii is not None and pii.total > 0):
-        return not privacy.anonymisation
-    if privacy.personal_data is Presence.NO or (pii is not None and pii.total == 0):
-        return False
-    return None
-
-
 def _linked(uow: UnitOfWork, project_id: int) -> list[tuple[Dataset, DatasetVersion]]:
     linked = []
     for dataset_id, pinned in uow.datasets.links_of_project(project_id):
@@ -349,7 +338,7 @@ def dataset_facts(
         "datasets.share_alike": any_true([t.share_alike for _, _, t in terms]),
         "datasets.non_commercial": any_true([t.non_commercial for _, _, t in terms]),
         "datasets.no_derivatives": any(t.cls is LicenceClass.NO_DERIVATIVES for _, _, t in terms),
-        "datasets.personal_data_unanonymised": any_true([_unanonymised(d, v) for d, v, _ in terms]),
+        "datasets.personal_data_unanonymised": any_true([unanonymised(d, v) for d, v, _ in terms]),
         "datasets.representativeness_missing": any(
             not v.record.representativeness.documented for _, v, _ in terms
         ),
