@@ -74,7 +74,7 @@ def test_consensus_completes_stage1(cli: Invoke, project: dict[str, Any]) -> Non
     [
         ('{"decision-impact": 7}', "score 7 is outside 1-5"),
         ('{"no-such-item": 3}', "unknown item(s)"),
-        ("{not json", "not valid JSON or YAML"),
+        ("{not json", "not valid JSON at line 1, column 2"),
     ],
 )
 def test_bad_answer_files_exit_2_and_write_nothing(

@@ -172,8 +172,16 @@ def test_a_broken_thresholds_file_is_reported_in_korean_at_the_same_line(
     with pytest.raises(ToxicityConfigError) as caught:
         load_thresholds(path)
     error = caught.value
-    (line,) = re.findall(r"invalid YAML at line (\d+)", error.message)
-    assert error.text("ko") == f"thresholds.yaml: 올바른 YAML이 아닙니다({line}번째 줄)"
+    ((line, column),) = re.findall(r"invalid YAML at line (\d+), column (\d+)", error.message)
+    # The list opened on line 2 is not closed: the message points back to its bracket.
+    assert error.message.endswith(
+        "(while parsing a flow sequence, which starts at line 2, column 9)"
+    )
+    assert error.text("ko") == (
+        f"thresholds.yaml: 올바른 YAML이 아닙니다({line}번째 줄, {column}번째 열): "
+        "expected ',' or ']', but got '<stream end>' "
+        "(2번째 줄 9번째 열에서 시작한 부분: while parsing a flow sequence)"
+    )
 
 
 def test_a_damaged_model_file_names_the_line_in_korean(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 import yaml
 
 from ethos.domain.errors import InvalidInputError
+from ethos.domain.yamltext import describe_yaml_error
 
 __all__ = ["read_data_file"]
 
@@ -25,12 +26,20 @@ def read_data_file(path: Path, *, option: str = "--file") -> Any:
         ) from None
     try:
         return json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
-    except (json.JSONDecodeError, yaml.YAMLError) as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = getattr(exc, "lineno", None) or (mark.line + 1 if mark else None)
-        where = f" at line {line}" if line else ""
-        where_ko = f"({line}번째 줄)" if line else ""
+    except json.JSONDecodeError as exc:
         raise InvalidInputError(
-            f"{option} {path}: not valid JSON or YAML{where}",
-            ko=f"{option} {path}: 올바른 JSON이나 YAML이 아닙니다{where_ko}",
+            f"{option} {path}: not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}",
+            ko=(
+                f"{option} {path}: 올바른 JSON이 아닙니다({exc.lineno}번째 줄, "
+                f"{exc.colno}번째 열): {exc.msg}"
+            ),
+        ) from None
+    except yaml.YAMLError as exc:
+        found = describe_yaml_error(exc)
+        raise InvalidInputError(
+            f"{option} {path}: not valid JSON or YAML{found.where()}: {found.detail()}",
+            ko=(
+                f"{option} {path}: 올바른 JSON이나 YAML이 아닙니다{found.where('ko')}: "
+                f"{found.detail('ko')}"
+            ),
         ) from None

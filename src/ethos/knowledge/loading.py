@@ -10,7 +10,7 @@ from pydantic import BaseModel, ValidationError
 
 from ethos.domain.errors import ContentError
 from ethos.domain.validation import describe_problem
-from ethos.domain.yamltext import safe_load
+from ethos.domain.yamltext import describe_yaml_error, safe_load
 
 __all__ = ["describe_validation_error", "load_model", "read_yaml"]
 
@@ -33,13 +33,10 @@ def read_yaml(path: Path) -> Any:
     try:
         return safe_load(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        where_ko = f"({mark.line + 1}번째 줄, {mark.column + 1}번째 열)" if mark else ""
-        problem = getattr(exc, "problem", None) or "malformed"
+        found = describe_yaml_error(exc)
         raise ContentError(
-            f"{path}: not valid YAML{where}: {problem}",
-            ko=f"{path}: 올바른 YAML이 아닙니다{where_ko}: {problem}",
+            f"{path}: not valid YAML{found.where()}: {found.detail()}",
+            ko=f"{path}: 올바른 YAML이 아닙니다{found.where('ko')}: {found.detail('ko')}",
         ) from None
 
 

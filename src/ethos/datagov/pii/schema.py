@@ -18,7 +18,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from ethos.domain.validation import describe_problem, invalid
-from ethos.domain.yamltext import safe_load
+from ethos.domain.yamltext import describe_yaml_error, safe_load
 
 from ..config_errors import locate
 from .errors import RecognizerConfigError
@@ -251,11 +251,10 @@ def load_recognizers(path: str | Path) -> RecognizerSet:
             f"{source}: cannot read: {kind}", ko=f"{source}: 읽을 수 없습니다: {kind}"
         ) from None
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f" at line {mark.line + 1}" if mark is not None else ""
-        line_ko = f" ({mark.line + 1}번째 줄)" if mark is not None else ""
+        found = describe_yaml_error(exc)
         raise RecognizerConfigError(
-            f"{source}: invalid YAML{line}", ko=f"{source}: YAML 형식이 잘못되었습니다{line_ko}"
+            f"{source}: invalid YAML{found.where()}: {found.detail()}",
+            ko=f"{source}: YAML 형식이 잘못되었습니다{found.where('ko')}: {found.detail('ko')}",
         ) from None
     return _build(raw, source)
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import yaml
 
-from ethos.domain.yamltext import safe_load
+from ethos.domain.yamltext import describe_yaml_error, safe_load
 
 from .errors import ToxicityConfigError
 
@@ -33,9 +33,8 @@ def read_yaml(path: Path) -> Any:
     try:
         return safe_load(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f" at line {mark.line + 1}" if mark is not None else ""
-        line_ko = f"({mark.line + 1}번째 줄)" if mark is not None else ""
+        found = describe_yaml_error(exc)
         raise ToxicityConfigError(
-            f"{source}: invalid YAML{line}", ko=f"{source}: 올바른 YAML이 아닙니다{line_ko}"
+            f"{source}: invalid YAML{found.where()}: {found.detail()}",
+            ko=f"{source}: 올바른 YAML이 아닙니다{found.where('ko')}: {found.detail('ko')}",
         ) from None
