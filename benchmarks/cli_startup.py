@@ -30,6 +30,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from outputs import add_output_options, publish
+
 DOCUMENTS = [
     "Call me on 010-1234-5678 after the meeting.",
     "The weather in Seoul was clear all week.",
@@ -147,18 +149,13 @@ def markdown(results: dict[str, Any]) -> str:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=7)
-    parser.add_argument("--json", type=Path)
-    parser.add_argument("--markdown", type=Path)
+    add_output_options(parser)
     args = parser.parse_args(argv)
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
     results = measure(args.repeat)
     table = markdown(results)
-    print(table)
-    if args.json:
-        args.json.write_text(json.dumps(results, indent=2), encoding="utf-8")
-    if args.markdown:
-        args.markdown.write_text(table, encoding="utf-8")
+    publish(args, results, table)
 
 
 if __name__ == "__main__":

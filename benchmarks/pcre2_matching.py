@@ -27,7 +27,6 @@ set), and the cost of calling C from Python once per document.
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import shutil
 import subprocess
@@ -38,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 import pii_realistic
+from outputs import add_output_options, publish
 
 from ethos.datagov.pii import detect
 from ethos.datagov.pii.analyzer import _plan
@@ -207,8 +207,7 @@ def main() -> None:
     parser.add_argument("--corpus", nargs="+", default=["eval", "realistic"])
     parser.add_argument("--target-mb", type=float, default=1.0, help="size of `realistic`")
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--json", type=Path)
-    parser.add_argument("--markdown", type=Path)
+    add_output_options(parser)
     args = parser.parse_args()
     corpora = {
         "eval": lambda: pii_realistic.distinct(pii_realistic.eval_texts()),
@@ -222,11 +221,7 @@ def main() -> None:
             measure(name, corpora[name](), binary, workdir, args.repeat) for name in args.corpus
         ]
     table = markdown(results)
-    print(table)
-    if args.json:
-        args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    if args.markdown:
-        args.markdown.write_text(table, encoding="utf-8")
+    publish(args, results, table)
 
 
 if __name__ == "__main__":

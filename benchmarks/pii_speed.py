@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 import pii_realistic
+from outputs import add_output_options, publish
 
 from ethos.datagov.engine import PiiSpec, ScanRequest, run_scan, shards
 from ethos.datagov.pii import detect
@@ -214,16 +215,11 @@ def main(argv: list[str] | None = None) -> None:
         action="store_true",
         help="also time the engine with its fast path switched off",
     )
-    parser.add_argument("--json", type=Path)
-    parser.add_argument("--markdown", type=Path)
+    add_output_options(parser)
     args = parser.parse_args(argv)
     results = measure(args)
     table = markdown(results)
-    print(table)
-    if args.json:
-        args.json.write_text(json.dumps(results, indent=2), encoding="utf-8")
-    if args.markdown:
-        args.markdown.write_text(table, encoding="utf-8")
+    publish(args, results, table)
 
 
 if __name__ == "__main__":

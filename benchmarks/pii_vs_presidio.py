@@ -48,6 +48,7 @@ from pathlib import Path
 from typing import Any
 
 import pii_realistic
+from outputs import add_output_options, publish
 
 from ethos.datagov.engine import PiiSpec, ScanRequest, run_scan
 from ethos.datagov.pii import detect
@@ -448,17 +449,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--target-mb", type=float, default=4.0)
     parser.add_argument("--presidio-docs", type=int, default=0, help="0: every document")
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
-    parser.add_argument("--json", type=Path, help="also write the figures as JSON")
-    parser.add_argument("--markdown", type=Path, help="also write the tables as Markdown")
+    add_output_options(parser)
     args = parser.parse_args(argv)
     results = measure(args)
     table = markdown(results)
     print(json.dumps(results["machine"], indent=2))
-    print(table)
-    if args.json:
-        args.json.write_text(json.dumps(results, indent=2), encoding="utf-8")
-    if args.markdown:
-        args.markdown.write_text(table, encoding="utf-8")
+    publish(args, results, table)
 
 
 if __name__ == "__main__":
